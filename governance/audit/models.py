@@ -1,0 +1,94 @@
+"""The append-only, hash-chained audit trail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from governance.audit import chain
+
+
+class AuditEvent(models.Model):
+    """One change: who did what to which record, when and why.
+
+    Rows are only ever inserted (a database trigger rejects UPDATE and DELETE). Each row
+    carries the SHA-256 of its predecessor's hash plus its own canonical fields, so any
+    edit, removal or re-ordering is detected by ``manage.py verify_audit``.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    timestamp = models.DateTimeField(editable=False, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for changes made by the system itself.",
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        help_text="The organisation the actor was acting for.",
+    )
+    verb = models.CharField(max_length=80, db_index=True)
+    target_type = models.CharField(max_length=100, db_index=True)
+    target_id = models.CharField(max_length=64, db_index=True)
+    target_label = models.CharField(max_length=300)
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [
+            models.CheckConstraint(condition=Q(seq__gte=1), name="auditevent_seq_positive"),
+        ]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.verb} {self.target_label}"
+
+    def as_record(self) -> dict:
+        """The event in the export's vocabulary (what the hash covers, plus the hashes)."""
+        return {
+            "seq": self.seq,
+            "timestamp": chain.format_timestamp(self.timestamp),
+            "actor_id": self.actor_id,
+            "actor": self.actor_label,
+            "organisation_id": self.organisation_id,
+            "verb": self.verb,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "target_label": self.target_label,
+            "changes": self.changes,
+            "reason": self.reason,
+            "request_id": self.request_id,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
+class ChainHead(models.Model):
+    """The single row holding the newest event's number and hash.
+
+    Appending locks this row (SELECT … FOR UPDATE) for the rest of the writing
+    transaction, so concurrent writers queue up and the chain never forks.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=chain.GENESIS_HASH)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="chainhead_single_row")]
+
+    def __str__(self) -> str:
+        return f"chain head at #{self.seq}"
