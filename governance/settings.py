@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "governance.organisations",
     "governance.audit",
+    "governance.references",
+    "governance.interests",
+    "governance.signoffs",
     "governance.demo",
     "decisions",
     "budgets",
@@ -154,3 +157,6 @@ LOGGING = {
 # (governance.permissions), which reads django-guardian's grant tables; guardian's
 # backend, which ignores membership dates, is deliberately not installed.
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+
+# Uploaded PDFs (proposal attachments, paper appendices)
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)

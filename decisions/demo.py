@@ -1,0 +1,5 @@
+"""Demo SoRD and proposals (filled in below)."""
+
+
+def seed_decisions(*, stdout=None) -> None:
+    pass

@@ -1,0 +1,73 @@
+"""The decision flow (viewflow 2).
+
+One process per submission round::
+
+    start ─► review (secretariat) ─► accepted? ─no─► returned (end)
+                                        │yes
+    restart ─────────────────────► needs sign-off? ─no─────────────┐
+                                        │yes                       │
+                                  split per organisation           │
+                                  sign_off × N (in parallel)       │
+                                  join (stops early once settled)  │
+                                        ▼                          ▼
+                                   conclude (rule → outcome) ◄─────┘
+                                        ▼
+                         board/committee? ─yes─► board_decision (secretariat) ─► end
+                                        └─no──────────────────────────────────► end
+
+Every step is carried out by a service in ``decisions.services``; the nodes only
+orchestrate. A returned proposal is revised and resubmitted as a new process; editing
+the substance during sign-off cancels the process and starts ``restart``.
+"""
+
+from __future__ import annotations
+
+from viewflow import this
+from viewflow.workflow import flow
+
+from decisions import services
+from governance.signoffs.nodes import SignOffTask, SplitEach, decided_early, organisations_of_round
+from governance.workflow import SecretariatTask, process_lock
+
+
+class DecisionFlow(flow.Flow):
+    lock_impl = process_lock
+    process_title = "Shared decision"
+
+    start = flow.StartHandle(this.start_submission).Next(this.review)
+    restart = flow.StartHandle(this.start_restart).Next(this.needs_signoff)
+
+    review = SecretariatTask().Next(this.review_outcome)
+    review_outcome = (
+        flow.If(lambda activation: activation.process.data.get("accepted"))
+        .Then(this.needs_signoff)
+        .Else(this.returned)
+    )
+    returned = flow.End()
+
+    needs_signoff = (
+        flow.If(lambda activation: bool(activation.process.data.get("organisations")))
+        .Then(this.split)
+        .Else(this.conclude)
+    )
+    split = SplitEach().Next(this.sign_off, data_source=organisations_of_round)
+    sign_off = SignOffTask().Next(this.join)
+    join = flow.Join(continue_on_condition=decided_early).Next(this.conclude)
+    conclude = flow.Function(services.signoff_round_concluded).Next(this.to_board)
+    to_board = (
+        flow.Switch()
+        .Case(this.board_decision, lambda activation: activation.process.data.get("awaiting_board"))
+        .Default(this.end)
+    )
+    board_decision = SecretariatTask().Next(this.end)
+    end = flow.End()
+
+    def start_submission(self, activation, proposal):
+        activation.process.artifact = proposal
+        activation.process.data = {"proposal": proposal.pk}
+        return activation.process
+
+    def start_restart(self, activation, proposal, data):
+        activation.process.artifact = proposal
+        activation.process.data = {**data, "accepted": True}
+        return activation.process

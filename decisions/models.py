@@ -1,0 +1,247 @@
+"""Shared decisions: the Scheme of Reservation and Delegation, proposals, the register."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from governance.signoffs.models import SignOffRule
+
+
+class DecisionType(models.Model):
+    """A kind of decision the SoRD distinguishes, e.g. "Service commissioning"."""
+
+    code = models.SlugField(max_length=40)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="decisiontype_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DecidedBy(models.TextChoices):
+    BOARD = "board", "The board"
+    COMMITTEE = "committee", "A committee of the board"
+    OFFICER = "officer", "An officer"
+
+
+class SordBand(models.Model):
+    """Who decides a decision type in a value band, and which sign-off rule applies.
+
+    Bands of one type run from £0 upwards without gaps or overlaps: each covers
+    ``min_value`` up to but not including ``max_value``; the top band has no maximum.
+    """
+
+    decision_type = models.ForeignKey(DecisionType, on_delete=models.CASCADE, related_name="bands")
+    min_value = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    max_value = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Empty for no limit."
+    )
+    decided_by = models.CharField(max_length=16, choices=DecidedBy.choices)
+    committee_name = models.CharField(max_length=120, blank=True)
+    officer_role = models.CharField(max_length=120, blank=True)
+    signoff_rule = models.CharField(max_length=16, choices=SignOffRule.choices)
+
+    class Meta:
+        ordering = ["decision_type", "min_value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision_type", "min_value"], name="sordband_type_min_unique"
+            ),
+            models.CheckConstraint(condition=Q(min_value__gte=0), name="sordband_min_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(max_value__isnull=True) | Q(max_value__gt=models.F("min_value")),
+                name="sordband_max_above_min",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decided_by="committee") | ~Q(committee_name=""),
+                name="sordband_committee_named",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decided_by="officer") | ~Q(officer_role=""),
+                name="sordband_officer_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        top = f"£{self.max_value:,.2f}" if self.max_value is not None else "no limit"
+        return f"{self.decision_type}: £{self.min_value:,.2f} to {top} — {self.decider_label}"
+
+    @property
+    def decider_label(self) -> str:
+        if self.decided_by == DecidedBy.COMMITTEE:
+            return self.committee_name
+        if self.decided_by == DecidedBy.OFFICER:
+            return self.officer_role
+        return "The board"
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted: secretariat review"
+    RETURNED = "returned", "Returned to the proposer"
+    IN_SIGNOFF = "in_signoff", "Partner sign-off"
+    READY_FOR_DECISION = "ready_for_decision", "Ready for decision"
+    APPROVED = "approved", "Decided: approved"
+    REJECTED = "rejected", "Decided: rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_STATUSES = (
+    ProposalStatus.DRAFT,
+    ProposalStatus.SUBMITTED,
+    ProposalStatus.RETURNED,
+    ProposalStatus.IN_SIGNOFF,
+    ProposalStatus.READY_FOR_DECISION,
+)
+DECIDED_STATUSES = (ProposalStatus.APPROVED, ProposalStatus.REJECTED)
+
+
+class Proposal(models.Model):
+    """A shared decision put to the partners it binds."""
+
+    reference = models.CharField(max_length=20, editable=False)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    rationale = models.TextField(blank=True)
+    options_considered = models.TextField(blank=True)
+    financial_value = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    decision_type = models.ForeignKey(DecisionType, on_delete=models.PROTECT)
+    proposing_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="proposals_made"
+    )
+    host_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="proposals_hosted",
+        help_text="The body that hosts the decision (signs alone under the host-only rule).",
+    )
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals_led"
+    )
+    affected_organisations = models.ManyToManyField(
+        "organisations.Organisation", related_name="proposals_affecting", blank=True
+    )
+    named_organisations = models.ManyToManyField(
+        "organisations.Organisation",
+        related_name="proposals_naming",
+        blank=True,
+        help_text="Other organisations named in the proposal, e.g. a provider to be funded.",
+    )
+    is_confidential = models.BooleanField(default=False)
+    exemption_reason = models.TextField(
+        blank=True, help_text="Why the proposal may not be published (required if confidential)."
+    )
+    status = models.CharField(
+        max_length=24, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
+    )
+    # routing, fixed when sign-off starts (so a later SoRD change does not alter it)
+    sord_band = models.ForeignKey(SordBand, null=True, blank=True, on_delete=models.PROTECT)
+    decided_by = models.CharField(max_length=16, choices=DecidedBy.choices, blank=True)
+    decider_label = models.CharField(max_length=120, blank=True)
+    signoff_rule = models.CharField(max_length=16, choices=SignOffRule.choices, blank=True)
+    signoff_round = models.PositiveIntegerField(default=0)
+    return_reason = models.TextField(blank=True)
+    withdraw_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals_created"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="proposal_reference_unique"),
+            models.CheckConstraint(
+                condition=Q(is_confidential=False) | ~Q(exemption_reason=""),
+                name="proposal_confidential_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(financial_value__gte=0), name="proposal_value_nonnegative"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ProposalStatus.values), name="proposal_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"proposals/{instance.proposal.reference}/{instance.sha256[:16]}.pdf"
+
+
+class ProposalAttachment(models.Model):
+    """A PDF attached to a proposal (checked by content, not by name)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    pages = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class DecisionEntry(models.Model):
+    """An entry in the decision register, written once when a proposal is decided."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="decision")
+    reference = models.CharField(max_length=20)
+    title = models.CharField(max_length=200)
+    outcome = models.CharField(max_length=16, choices=DecisionOutcome.choices)
+    decided_on = models.DateField()
+    decided_by = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+    signoff_summary = models.JSONField(default=list)
+    conflicts = models.JSONField(default=list)
+    is_confidential = models.BooleanField()
+    exemption_reason = models.TextField(blank=True)
+    financial_value = models.DecimalField(max_digits=14, decimal_places=2)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-reference"]
+        verbose_name_plural = "decision register entries"
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="decisionentry_reference_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.get_outcome_display()}"

@@ -1,0 +1,66 @@
+"""Who may do what with proposals. The one place for these rules."""
+
+from __future__ import annotations
+
+from decisions.models import ProposalStatus
+from governance import permissions
+from governance.organisations.models import Role
+
+PROPOSER_ROLES = (Role.SECRETARIAT, Role.SIGNATORY, Role.MEMBER)
+VIEW_PERM = "decisions.view_proposal"
+
+
+def can_propose_for(user, organisation) -> bool:
+    """Members (not auditors) of an organisation may raise proposals for it."""
+    return organisation.pk in permissions.organisation_ids(user, roles=PROPOSER_ROLES)
+
+
+def can_edit(user, proposal) -> bool:
+    """The creator, the lead officer, the proposing organisation's secretariat, or the ICB
+    secretariat, while the proposal is still open."""
+    if not proposal.is_open:
+        return False
+    if permissions.is_system_secretariat(user):
+        return True
+    if not can_propose_for(user, proposal.proposing_organisation):
+        return False
+    return user.pk in (proposal.created_by_id, proposal.lead_officer_id) or permissions.has_role(
+        user, Role.SECRETARIAT, proposal.proposing_organisation
+    )
+
+
+can_submit = can_edit
+can_withdraw = can_edit
+
+
+def can_review(user) -> bool:
+    return permissions.is_system_secretariat(user)
+
+
+can_record_decision = can_review
+
+
+def can_view(user, proposal) -> bool:
+    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if proposal.created_by_id == user.pk:
+        return True
+    if not proposal.is_confidential and proposal.status != ProposalStatus.DRAFT:
+        return True
+    return user.has_perm(VIEW_PERM, proposal)
+
+
+def party_organisations(proposal) -> list:
+    """Organisations party to the proposal: they see it even when it is confidential."""
+    orgs = {proposal.proposing_organisation, proposal.host_organisation}
+    orgs.update(proposal.affected_organisations.all())
+    return list(orgs)
+
+
+def conflict_organisations(proposal) -> list:
+    """Organisations a declared interest in which conflicts a signatory out."""
+    orgs = set(party_organisations(proposal))
+    orgs.update(proposal.named_organisations.all())
+    return list(orgs)

@@ -1,0 +1,138 @@
+"""Deciding sign-offs. Every decision is audited in the same transaction as the flow step."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from governance import subjects
+from governance.audit.services import audit_record
+from governance.interests.selectors import conflicts
+from governance.signoffs import notifications
+from governance.signoffs.models import ConflictDeclaration, SignOff, SignOffStatus
+from governance.signoffs.nodes import SIGN_OFF_PERM
+
+OUTCOMES = {
+    "approve": SignOffStatus.APPROVED,
+    "reject": SignOffStatus.REJECTED,
+    "abstain": SignOffStatus.ABSTAINED,
+}
+
+
+def parties_of(signoff: SignOff) -> list:
+    subject = signoff.subject
+    return list(subjects.for_model(subject).parties(subject))
+
+
+def _conflict_message(interests) -> str:
+    names = ", ".join(sorted({i.related_organisation.name for i in interests}))
+    return (
+        f"You have declared an interest in {names}, a party to this decision, so you cannot "
+        "sign it off. Another authorised signatory of your organisation must act."
+    )
+
+
+def _record_conflicts(signoff: SignOff, person, interests, handling: str) -> None:
+    for interest in interests:
+        ConflictDeclaration.objects.get_or_create(
+            signoff=signoff,
+            person=person,
+            interest=interest,
+            defaults={"description": str(interest), "handling": handling},
+        )
+
+
+def refresh_blocked(signoff: SignOff) -> bool:
+    """Record every signatory's conflicts; mark the sign-off blocked if none is free."""
+    parties = parties_of(signoff)
+    signatories = list(notifications.signatories_of(signoff.organisation))
+    free = 0
+    for person in signatories:
+        found = list(conflicts(person, parties))
+        if found:
+            _record_conflicts(
+                signoff,
+                person,
+                found,
+                f"Excluded from signing off for {signoff.organisation.name}.",
+            )
+        else:
+            free += 1
+    blocked = free == 0
+    if blocked != signoff.blocked:
+        SignOff.objects.filter(pk=signoff.pk).update(blocked=blocked)
+        signoff.blocked = blocked
+        if blocked:
+            notifications.signoff_blocked(signoff)
+    return blocked
+
+
+def signoff_decide(*, actor, signoff: SignOff, outcome: str, comment: str = "") -> SignOff:
+    """Approve, reject or abstain for the sign-off's organisation, and move the flow on."""
+    status = OUTCOMES.get(outcome)
+    if status is None:
+        raise ValidationError({"outcome": "Choose approve, reject or abstain."})
+    comment = (comment or "").strip()
+    if status == SignOffStatus.REJECTED and not comment:
+        raise ValidationError({"comment": "Give the reason for rejecting."})
+    signoff = SignOff.objects.select_related("organisation", "task").get(pk=signoff.pk)
+    if not actor.has_perm(SIGN_OFF_PERM, signoff.organisation):
+        raise PermissionDenied(
+            f"Only an authorised signatory of {signoff.organisation.name} can sign this off."
+        )
+    found = list(conflicts(actor, parties_of(signoff)))
+    if found:
+        with transaction.atomic():
+            _record_conflicts(
+                signoff, actor, found, "Prevented from signing off; another signatory must act."
+            )
+            refresh_blocked(signoff)
+        raise ValidationError(_conflict_message(found))
+
+    task = signoff.task
+    with transaction.atomic(), task.activation() as activation:
+        locked = SignOff.objects.select_for_update().get(pk=signoff.pk)
+        if locked.status != SignOffStatus.PENDING:
+            raise ValidationError(
+                f"This sign-off is no longer open ({locked.get_status_display().lower()})."
+            )
+        if activation.task.owner_id is None:
+            activation.assign(actor)
+        elif activation.task.owner_id != actor.pk:
+            raise ValidationError("Another signatory is completing this sign-off.")
+        activation.start(None)
+        locked.status = status
+        locked.comment = comment
+        locked.signatory = actor
+        locked.decided_at = timezone.now()
+        locked.save()
+        subject = locked.subject
+        audit_record(
+            actor=actor,
+            verb=f"signoff.{status}",
+            target=subject,
+            organisation=locked.organisation,
+            changes={
+                "signoff": locked.pk,
+                "round": locked.round,
+                "organisation": locked.organisation_id,
+                "status": {"before": SignOffStatus.PENDING, "after": status},
+            },
+            reason=comment,
+            target_label=subjects.for_model(subject).label(subject),
+        )
+        activation.execute()
+    return locked
+
+
+def cancel_open(subject, *, reason: str) -> int:
+    """Mark the subject's pending sign-offs cancelled (their tasks are cancelled by the
+    flow). Returns how many were open."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return SignOff.objects.filter(
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        status=SignOffStatus.PENDING,
+    ).update(status=SignOffStatus.CANCELLED, decided_at=timezone.now(), cancel_reason=reason)

@@ -1,0 +1,50 @@
+"""The registry of things that get decided: proposals, allocations, risks.
+
+The core never imports decisions/, budgets/ or the risk register. Each of those apps
+registers its subject model here from ``AppConfig.ready``, saying which organisations
+are party to a record (for sign-off, conflicts of interest and visibility), how to
+label and link it, and what to do when the board or a committee decides it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Model
+
+
+@dataclass(frozen=True)
+class SubjectType:
+    """How the core treats one kind of record that sign-offs and meetings refer to."""
+
+    model: type[Model]
+    # every organisation party to the record (conflicts of interest are tested against these)
+    parties: Callable[[Model], Iterable[Model]]
+    # a short public label, e.g. "DEC-2026-0001 Community beds"
+    label: Callable[[Model], str] = str
+    # URL of the record in the app
+    url: Callable[[Model], str] = field(default=lambda obj: "")
+    # called by the sign-off machinery when every sign-off of a round is in
+    on_signoffs_complete: Callable[..., None] | None = None
+    # called when a board/committee records its decision on the record
+    on_board_decision: Callable[..., None] | None = None
+
+
+_REGISTRY: dict[str, SubjectType] = {}
+
+
+def register(subject_type: SubjectType) -> None:
+    _REGISTRY[subject_type.model._meta.label_lower] = subject_type
+
+
+def for_model(model_or_obj) -> SubjectType:
+    label = model_or_obj._meta.label_lower
+    try:
+        return _REGISTRY[label]
+    except KeyError:
+        raise LookupError(f"{label} is not a registered subject type") from None
+
+
+def registered() -> list[SubjectType]:
+    return list(_REGISTRY.values())
