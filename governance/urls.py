@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from governance import views
 
@@ -11,5 +11,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_trail, name="audit-trail"),
+    path("api/", include("governance.api.urls")),
+    path("", include("decisions.urls")),
+    path("", include("budgets.urls")),
     path("admin/", admin.site.urls),
 ]
