@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from decisions.models import ProposalStatus
+from decisions import selectors
+from decisions.selectors import VIEW_PERM  # noqa: F401 - re-exported for services
 from governance import permissions
 from governance.organisations.models import Role
 
 PROPOSER_ROLES = (Role.SECRETARIAT, Role.SIGNATORY, Role.MEMBER)
-VIEW_PERM = "decisions.view_proposal"
 
 
 def can_propose_for(user, organisation) -> bool:
@@ -41,15 +41,7 @@ can_record_decision = can_review
 
 
 def can_view(user, proposal) -> bool:
-    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if proposal.created_by_id == user.pk:
-        return True
-    if not proposal.is_confidential and proposal.status != ProposalStatus.DRAFT:
-        return True
-    return user.has_perm(VIEW_PERM, proposal)
+    return selectors.can_view(user, proposal)
 
 
 def party_organisations(proposal) -> list:

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "governance.references",
     "governance.interests",
     "governance.signoffs",
+    "governance.risks",
+    "governance.meetings",
     "governance.demo",
     "decisions",
     "budgets",
@@ -135,6 +137,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "governance.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ICS governance engine API",
@@ -160,3 +163,10 @@ SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 
 # Uploaded PDFs (proposal attachments, paper appendices)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+
+# Background jobs (board packs): Celery with a Redis broker when CELERY_BROKER_URL is
+# set; otherwise jobs run in-process so the embedded default needs no broker.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", default="")
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TIMEZONE = TIME_ZONE

@@ -12,7 +12,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_trail, name="audit-trail"),
     path("api/", include("governance.api.urls")),
+    path("", include("governance.signoffs.urls")),
+    path("", include("governance.interests.urls")),
     path("", include("decisions.urls")),
     path("", include("budgets.urls")),
+    path("", include("governance.risks.urls")),
+    path("", include("governance.meetings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,4 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("v1/", include("decisions.api.urls")),
     path("v1/", include("budgets.api.urls")),
+    path("v1/", include("governance.risks.api.urls")),
+    path("v1/", include("governance.meetings.api.urls")),
 ]

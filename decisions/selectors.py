@@ -1,0 +1,53 @@
+"""Read paths for proposals and the decision register. The visibility rule lives here."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from decisions.models import DecisionEntry, Proposal, ProposalStatus
+from governance import permissions
+
+VIEW_PERM = "decisions.view_proposal"
+
+
+def proposals_visible_to(user) -> QuerySet[Proposal]:
+    """Who sees a proposal:
+    - auditors, superusers and the ICB secretariat: all;
+    - its creator: always;
+    - every signed-in user: non-confidential proposals once submitted;
+    - the parties (proposing, host and affected organisations, every role): the rest,
+      confidential ones included, through object permissions granted to their groups.
+    Nobody else, and no anonymous user (the public see the decision register only).
+    """
+    qs = Proposal.objects.select_related(
+        "decision_type", "proposing_organisation", "host_organisation", "lead_officer"
+    )
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
+        return qs
+    granted = permissions.objects_with_perm(user, VIEW_PERM, Proposal.objects.all())
+    return qs.filter(
+        Q(created_by=user)
+        | (Q(is_confidential=False) & ~Q(status=ProposalStatus.DRAFT))
+        | Q(pk__in=granted.values("pk"))
+    )
+
+
+def can_view(user, proposal: Proposal) -> bool:
+    return proposals_visible_to(user).filter(pk=proposal.pk).exists()
+
+
+def register_entries() -> QuerySet[DecisionEntry]:
+    """The whole decision register (public and confidential entries).
+
+    Confidential entries must be shown to the public (and to non-parties) as reference,
+    date and exemption reason only: use ``entry_shows_detail`` to decide.
+    """
+    return DecisionEntry.objects.select_related("proposal").order_by("-decided_on", "-reference")
+
+
+def entry_shows_detail(user, entry: DecisionEntry) -> bool:
+    if not entry.is_confidential:
+        return True
+    return can_view(user, entry.proposal)

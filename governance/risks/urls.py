@@ -1,0 +1,3 @@
+"""Web pages of this app."""
+
+urlpatterns: list = []
