@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "governance.signoffs",
     "governance.risks",
     "governance.meetings",
+    "governance.packs",
     "governance.demo",
     "decisions",
     "budgets",
