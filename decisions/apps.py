@@ -17,6 +17,8 @@ class DecisionsConfig(AppConfig):
                 label=lambda p: f"{p.reference} {p.title}",
                 url=lambda p: f"/proposals/{p.pk}/",
                 on_board_decision=_on_board_decision,
+                awaiting_decision=_awaiting_decision,
+                is_confidential=lambda p: p.is_confidential,
             )
         )
         from decisions.demo import seed_decisions
@@ -36,3 +38,9 @@ def _on_board_decision(proposal, *, actor, outcome, notes="", decided_on=None, d
         decided_on=decided_on,
         decided_by=decided_by,
     )
+
+
+def _awaiting_decision():
+    from decisions.models import Proposal, ProposalStatus
+
+    return Proposal.objects.filter(status=ProposalStatus.READY_FOR_DECISION)

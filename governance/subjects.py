@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,13 @@ class SubjectType:
     url: Callable[[Model], str] = field(default=lambda obj: "")
     # called by the sign-off machinery when every sign-off of a round is in
     on_signoffs_complete: Callable[..., None] | None = None
-    # called when a board/committee records its decision on the record
+    # called when a board/committee records its decision on the record:
+    # on_board_decision(obj, *, actor, outcome, notes="", decided_on=None, decided_by="")
     on_board_decision: Callable[..., None] | None = None
+    # records waiting to be tabled at a board/committee meeting (a QuerySet), if any
+    awaiting_decision: Callable[[], QuerySet] | None = None
+    # True if the record must not be published (Part 2 when tabled)
+    is_confidential: Callable[[Model], bool] = field(default=lambda obj: False)
 
 
 _REGISTRY: dict[str, SubjectType] = {}
