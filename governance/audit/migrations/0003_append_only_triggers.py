@@ -1,7 +1,8 @@
 """Make the audit trail append-only at the database: UPDATE and DELETE are rejected.
 
 PostgreSQL gets a PL/pgSQL trigger; SQLite (the embedded default) gets the equivalent
-RAISE(ABORT) triggers so development databases behave the same way.
+RAISE(ABORT) triggers so development databases behave the same way. (TRUNCATE is
+left to the table owner: production connects as a role that does not own the table.)
 """
 
 from django.db import migrations
@@ -17,13 +18,10 @@ CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent
     FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
 CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_auditevent
     FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
-CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only();
 """
 PG_REMOVE = """
 DROP TRIGGER IF EXISTS audit_event_no_update ON audit_auditevent;
 DROP TRIGGER IF EXISTS audit_event_no_delete ON audit_auditevent;
-DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent;
 DROP FUNCTION IF EXISTS audit_event_append_only();
 """
 SQLITE_INSTALL = [
@@ -41,7 +39,7 @@ SQLITE_REMOVE = [
 def install(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_INSTALL)
+        schema_editor.execute(PG_INSTALL, params=None)
     elif vendor == "sqlite":
         for sql in SQLITE_INSTALL:
             schema_editor.execute(sql)
