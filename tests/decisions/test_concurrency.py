@@ -40,7 +40,7 @@ def test_simultaneous_final_approvals_finish_once(ics, make_proposal, value):
         try:
             barrier.wait()
             signoff_decide(actor=user, signoff=signoff, outcome="approve")
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

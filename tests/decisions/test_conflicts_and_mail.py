@@ -57,7 +57,7 @@ def test_conflicted_signatory_is_stopped_and_another_signs(ics, make_proposal):
         )
     entry = DecisionEntry.objects.get(proposal=p)
     assert entry.conflicts and entry.conflicts[0]["person"] == "trust_sign"
-    assert "Acute Trust" == entry.conflicts[0]["organisation"]
+    assert entry.conflicts[0]["organisation"] == "Acute Trust"
 
 
 def test_named_organisation_counts_as_a_party(ics, make_proposal, make_org):
