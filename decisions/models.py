@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from guardian.models import GroupObjectPermissionBase
 
 from governance.signoffs.models import SignOffRule
 
@@ -245,3 +246,13 @@ class DecisionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.get_outcome_display()}"
+
+
+class ProposalGroupObjectPermission(GroupObjectPermissionBase):
+    """Direct foreign-key table for object permissions on proposals (django-guardian):
+    faster than the generic table for a busy model, and joinable in list queries."""
+
+    content_object = models.ForeignKey(Proposal, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False
