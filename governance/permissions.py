@@ -187,6 +187,13 @@ def objects_with_perm(user, perm: str, queryset: QuerySet) -> QuerySet:
     return queryset.filter(pk__in=grants.values("content_object_id"))
 
 
+def can_sign_for(user, organisation: Organisation) -> bool:
+    """Only an active authorised signatory of the organisation may sign off for it: not a
+    superuser, not an auditor, not the ICB secretariat (``user.has_perm`` would let an
+    active superuser through, so this check does not use it)."""
+    return user_has_object_perm(user, "organisations.sign_off_for_organisation", organisation)
+
+
 class MembershipPermissionBackend:
     """Django auth backend answering object permissions from active memberships."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +11,69 @@ from django.db import connection
 
 from governance.organisations import services as org_services
 from governance.organisations.models import OrganisationKind, Role
+
+TRIGGER_MIGRATION = importlib.import_module("governance.audit.migrations.0003_append_only_triggers")
+
+
+def disable_audit_triggers(cursor) -> None:
+    """Switch off the audit table's append-only triggers (transactional DDL)."""
+    if connection.vendor == "postgresql":
+        # Foreign keys are deferred; ALTER TABLE refuses while their checks are pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    else:
+        cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+        cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+
+
+def enable_audit_triggers(cursor) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+    else:
+        for sql in TRIGGER_MIGRATION.SQLITE_INSTALL:
+            cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers(request):
+    """Keep the audit table append-only in every database test.
+
+    ``transaction=True`` tests end with a flush of every table (DELETE on SQLite), which
+    the append-only triggers reject: for those, the triggers are switched off after the
+    test, just before the flush, and every database test switches them on again first.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames
+    )
+    if not transactional and not (marker or "db" in request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    with connection.cursor() as cursor:
+        enable_audit_triggers(cursor)
+    yield
+    if transactional:
+        with connection.cursor() as cursor:
+            disable_audit_triggers(cursor)
+
+
+@pytest.fixture
+def flushable_audit_table(transactional_db):
+    """Request a transactional database whose audit table can be flushed afterwards."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_triggers_back_on(django_db_setup, django_db_blocker):
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        enable_audit_triggers(cursor)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -136,6 +136,10 @@ def main(argv: list[str]) -> int:
                 head = item
             else:
                 records.append(item)
+    if head is None:
+        print("0 events checked")
+        print("BROKEN: the export has no chain-head line, so its end cannot be checked")
+        return 1
     result = verify_records(records, head)
     print(f"{result.checked} events checked")
     if not result.ok:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -10,6 +11,53 @@ from governance.organisations.models import Membership, Organisation
 
 ORG_FIELDS = ("name", "identifier", "kind", "is_active")
 MEMBERSHIP_EDITABLE = ("role", "job_title", "start_date", "end_date")
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ORG_FIELDS
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        candidate = Organisation(pk=self.instance.pk, **{f: data.get(f) for f in ORG_FIELDS})
+        try:
+            services.organisation_validate(candidate)
+        except ValidationError as exc:
+            add_service_errors(self, exc)
+        return data
+
+
+class MembershipAdminForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ("user", "organisation", *MEMBERSHIP_EDITABLE)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        candidate = Membership(
+            user=data.get("user") or self.instance.user,
+            organisation=data.get("organisation") or self.instance.organisation,
+            **{f: data.get(f) for f in MEMBERSHIP_EDITABLE},
+        )
+        try:
+            services.membership_validate(candidate)
+        except ValidationError as exc:
+            add_service_errors(self, exc)
+        return data
 
 
 class ServiceAdminMixin:
@@ -43,6 +91,7 @@ class OrganisationAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("name", "identifier", "kind", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "identifier")
+    form = OrganisationAdminForm
     fields = ORG_FIELDS
     inlines = [MembershipInline]
 
@@ -54,9 +103,6 @@ class OrganisationAdmin(ServiceAdminMixin, admin.ModelAdmin):
             saved = self._run(request, services.organisation_create, **data)
         obj.pk = saved.pk
 
-    def save_related(self, request, form, formsets, change):
-        pass  # inline is read-only
-
 
 @admin.register(Membership)
 class MembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
@@ -64,6 +110,7 @@ class MembershipAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_filter = ("role", "organisation")
     search_fields = ("user__username", "user__email", "organisation__name")
     autocomplete_fields = ("organisation",)
+    form = MembershipAdminForm
 
     def get_readonly_fields(self, request, obj=None):
         return ("user", "organisation") if obj else ()

@@ -94,8 +94,8 @@ class Membership(models.Model):
         ordering = ["organisation__name", "user__username", "role"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
-                name="membership_end_after_start",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_end_not_before_start",
             ),
             models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
         ]

@@ -22,14 +22,22 @@ def _require_system_secretariat(actor) -> None:
         raise PermissionDenied("Only the ICB secretariat can manage organisations.")
 
 
-def _require_manager(actor, organisation: Organisation) -> None:
+def _require_manager(actor, organisation: Organisation, *roles: str) -> None:
+    """The ICB secretariat manages every membership; an organisation's own secretariat
+    manages its memberships, except auditor ones (auditors read the whole system, so
+    only the ICB secretariat appoints them)."""
     if permissions.is_system_secretariat(actor):
         return
-    if not actor.has_perm("organisations.manage_organisation", organisation):
+    if Role.AUDITOR in roles:
+        raise PermissionDenied("Only the ICB secretariat can appoint or change auditors.")
+    if not permissions.user_has_object_perm(
+        actor, "organisations.manage_organisation", organisation
+    ):
         raise PermissionDenied(f"You cannot manage memberships of {organisation.name}.")
 
 
-def _validate_organisation(org: Organisation) -> None:
+def organisation_validate(org: Organisation) -> None:
+    """Validate (and normalise) an organisation's fields; raise ValidationError by field."""
     errors: dict[str, list[str]] = {}
     org.name = (org.name or "").strip()
     org.identifier = normalise_identifier(org.identifier)
@@ -69,7 +77,7 @@ def organisation_create(
 ) -> Organisation:
     _require_system_secretariat(actor)
     org = Organisation(name=name, identifier=identifier, kind=kind, is_active=is_active)
-    _validate_organisation(org)
+    organisation_validate(org)
     _save_unique(org)
     permissions.ensure_role_groups(org)
     audit_record(
@@ -95,7 +103,7 @@ def organisation_update(
     before = snapshot(org, ORGANISATION_FIELDS)
     for key, value in fields.items():
         setattr(org, key, value)
-    _validate_organisation(org)
+    organisation_validate(org)
     changes = diff(before, snapshot(org, ORGANISATION_FIELDS))
     if not changes:
         return org
@@ -111,7 +119,8 @@ def organisation_update(
     return org
 
 
-def _validate_membership(m: Membership) -> None:
+def membership_validate(m: Membership) -> None:
+    """Validate a membership's fields; raise ValidationError by field."""
     errors: dict[str, list[str]] = {}
     if m.role not in Role.values:
         errors.setdefault("role", []).append(f"Unknown role {m.role!r}.")
@@ -137,7 +146,9 @@ def membership_create(
     job_title: str = "",
     reason: str = "",
 ) -> Membership:
-    _require_manager(actor, organisation)
+    _require_manager(actor, organisation, role)
+    # Re-read the organisation: the caller's copy may be stale (e.g. deactivated meanwhile).
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     membership = Membership(
         user=user,
         organisation=organisation,
@@ -146,7 +157,7 @@ def membership_create(
         start_date=start_date or timezone.localdate(),
         end_date=end_date,
     )
-    _validate_membership(membership)
+    membership_validate(membership)
     membership.save()
     audit_record(
         actor=actor,
@@ -167,11 +178,11 @@ def membership_update(*, actor, membership: Membership, reason: str = "", **fiel
     if unknown:
         raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}.")
     m = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
-    _require_manager(actor, m.organisation)
+    _require_manager(actor, m.organisation, m.role, fields.get("role", m.role))
     before = snapshot(m, MEMBERSHIP_FIELDS)
     for key, value in fields.items():
         setattr(m, key, value)
-    _validate_membership(m)
+    membership_validate(m)
     changes = diff(before, snapshot(m, MEMBERSHIP_FIELDS))
     if not changes:
         return m
@@ -193,14 +204,14 @@ def membership_end(
 ) -> Membership:
     """End a membership (today unless a date is given): access ends on that date."""
     m = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
-    _require_manager(actor, m.organisation)
+    _require_manager(actor, m.organisation, m.role)
     end_date = end_date or timezone.localdate()
     if m.end_date is not None and m.end_date <= end_date:
         raise ValidationError({"end_date": "This membership has already ended."})
-    if end_date <= m.start_date:
+    if end_date < m.start_date:
         raise ValidationError(
             {
-                "end_date": "The end date must be after the start date "
+                "end_date": "The end date cannot be before the start date "
                 f"({m.start_date:%d %B %Y}); to cancel a future membership, change its dates."
             }
         )

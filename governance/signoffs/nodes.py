@@ -16,10 +16,9 @@ from viewflow.workflow.flow import nodes
 from viewflow.workflow.nodes.split import SplitActivation
 from viewflow.workflow.nodes.view import ViewActivation
 
+from governance import permissions
 from governance.organisations.models import Organisation
 from governance.signoffs import models, notifications
-
-SIGN_OFF_PERM = "organisations.sign_off_for_organisation"
 
 
 class SplitEachActivation(SplitActivation):
@@ -95,10 +94,12 @@ class SignOffTask(nodes.View):
     def can_assign(self, user, task):
         if task.owner_id or user is None or user.is_anonymous:
             return False
-        return user.has_perm(SIGN_OFF_PERM, task_organisation(task))
+        return permissions.can_sign_for(user, task_organisation(task))
 
     def can_execute(self, user, task):
-        return is_owner(task.owner, user) and user.has_perm(SIGN_OFF_PERM, task_organisation(task))
+        return is_owner(task.owner, user) and permissions.can_sign_for(
+            user, task_organisation(task)
+        )
 
 
 def decided_early(activation, active_tasks) -> bool:

@@ -6,12 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from governance import subjects
+from governance import permissions, subjects
 from governance.audit.services import audit_record
 from governance.interests.selectors import conflicts
 from governance.signoffs import notifications
 from governance.signoffs.models import ConflictDeclaration, SignOff, SignOffStatus
-from governance.signoffs.nodes import SIGN_OFF_PERM
 
 OUTCOMES = {
     "approve": SignOffStatus.APPROVED,
@@ -77,7 +76,7 @@ def signoff_decide(*, actor, signoff: SignOff, outcome: str, comment: str = "") 
     if status == SignOffStatus.REJECTED and not comment:
         raise ValidationError({"comment": "Give the reason for rejecting."})
     signoff = SignOff.objects.select_related("organisation", "task").get(pk=signoff.pk)
-    if not actor.has_perm(SIGN_OFF_PERM, signoff.organisation):
+    if not permissions.can_sign_for(actor, signoff.organisation):
         raise PermissionDenied(
             f"Only an authorised signatory of {signoff.organisation.name} can sign this off."
         )
