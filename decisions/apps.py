@@ -21,6 +21,10 @@ class DecisionsConfig(AppConfig):
                 is_confidential=lambda p: p.is_confidential,
             )
         )
+        from decisions.flows import DecisionFlow
+        from governance.workflow import register_flow
+
+        register_flow(DecisionFlow, icon="gavel")
         from decisions.demo import seed_decisions
         from governance.demo.registry import register_seeder
 

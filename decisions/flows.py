@@ -27,10 +27,10 @@ from viewflow.workflow import flow
 
 from decisions import services
 from governance.signoffs.nodes import SignOffTask, SplitEach, decided_early, organisations_of_round
-from governance.workflow import SecretariatTask, process_lock
+from governance.workflow import ReadOnlyFlowMixin, SecretariatTask, process_lock
 
 
-class DecisionFlow(flow.Flow):
+class DecisionFlow(ReadOnlyFlowMixin, flow.Flow):
     lock_impl = process_lock
     process_title = "Shared decision"
 

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from governance import views
+from governance.workflow import workflow_site
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,4 +20,5 @@ urlpatterns = [
     path("", include("governance.risks.urls")),
     path("", include("governance.meetings.urls")),
     path("admin/", admin.site.urls),
+    path("workflow/", workflow_site().urls),
 ]

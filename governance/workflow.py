@@ -6,6 +6,10 @@
   (``nowait=False``), so 30 partners signing in the same second simply queue.
 - ``SecretariatTask``: a human task only the ICB secretariat may take.
 - ``run_human_task``: take and complete a human task from a service, in one step.
+- ``register_flow`` / ``workflow_site``: viewflow's frontend at /workflow/ (process lists,
+  BPMN charts, task history) for the ICB secretariat and auditors, who may see every
+  process; its lists are not scoped by object permissions, so nobody else is let in, and
+  its task pages send people to the subject's own page, where services do the work.
 """
 
 from __future__ import annotations
@@ -26,10 +30,22 @@ process_lock = lock.SelectForUpdateLock(nowait=False)
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
+def open_subject_page(request, **kwargs):
+    """Task view for viewflow's frontend: tasks are completed on the subject's own page,
+    through its services (so every step is validated and audited), never here."""
+    from django.shortcuts import redirect
+
+    from governance import subjects
+
+    task = Task.objects.select_related("process").get(pk=kwargs["task_pk"])
+    subject = task.process.artifact
+    return redirect(subjects.for_model(subject).url(subject) or "/")
+
+
 class SecretariatTask(nodes.View):
     """A human task for the ICB secretariat (review, recording a board decision)."""
 
-    def __init__(self, view=None, **kwargs):
+    def __init__(self, view=open_subject_page, **kwargs):
         super().__init__(view, **kwargs)
 
     def can_assign(self, user, task):
@@ -78,3 +94,37 @@ def run_human_task(task: Task, actor, before_execute: Callable | None = None):
         result = before_execute(activation) if before_execute else None
         activation.execute()
         return result
+
+
+class ReadOnlyFlowMixin:
+    """For flows shown in viewflow's frontend: viewing for the ICB secretariat and
+    auditors only; no manual cancel/undo/revive there (those would bypass services)."""
+
+    def has_view_permission(self, user, obj=None):
+        return permissions.is_system_secretariat(user) or permissions.sees_everything(user)
+
+    def has_manage_permission(self, user, obj=None):
+        return False
+
+
+_FLOWS: list[tuple[type, str]] = []
+
+
+def register_flow(flow_class, icon: str = "account_tree") -> None:
+    """Called from an app's ``AppConfig.ready`` to list its flow in /workflow/."""
+    if flow_class not in [f for f, _ in _FLOWS]:
+        _FLOWS.append((flow_class, icon))
+
+
+def workflow_site():
+    from viewflow.urls import Site
+    from viewflow.workflow.flow.viewset import FlowAppViewset
+
+    class WorkflowSite(Site):
+        def has_view_permission(self, user, obj=None):
+            return permissions.is_system_secretariat(user) or permissions.sees_everything(user)
+
+    return WorkflowSite(
+        title="ICS workflows",
+        viewsets=[FlowAppViewset(flow_class, icon=icon) for flow_class, icon in _FLOWS],
+    )

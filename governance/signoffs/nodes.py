@@ -89,7 +89,9 @@ class SignOffTask(nodes.View):
     activation_class = SignOffTaskActivation
 
     def __init__(self, view=None, **kwargs):
-        super().__init__(view, **kwargs)
+        from governance.workflow import open_subject_page
+
+        super().__init__(view or open_subject_page, **kwargs)
 
     def can_assign(self, user, task):
         if task.owner_id or user is None or user.is_anonymous:
