@@ -5,3 +5,14 @@ class MeetingsConfig(AppConfig):
     name = "governance.meetings"
     label = "meetings"
     verbose_name = "Committees and meetings"
+
+    def ready(self):
+        from governance.demo.registry import register_seeder
+        from governance.meetings.services.packs import JOB_KIND, render_meeting_pack
+        from governance.packs.jobs import register_job
+
+        register_job(JOB_KIND, render_meeting_pack)
+
+        from governance.meetings.demo import seed_meetings
+
+        register_seeder("meetings", seed_meetings, order=60)

@@ -1,0 +1,68 @@
+"""Who may do what with committees and meetings. The one place for these rules.
+
+- The ICB secretariat (and superusers) run every committee; the secretariat of a
+  committee's host organisation runs that committee's meetings.
+- Current committee members, those who run the committee, auditors and superusers see
+  private (Part 2) business. Everybody else, the public included, sees only Part 1
+  business of meetings held in public, once it is published.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from governance import permissions
+from governance.meetings.models import Committee, CommitteeMember
+from governance.organisations.models import Role
+
+
+def can_create_committee(user) -> bool:
+    return permissions.is_system_secretariat(user)
+
+
+def can_manage(user, committee: Committee) -> bool:
+    """Run the committee's business: agendas, papers, packs, the meeting record."""
+    if permissions.is_system_secretariat(user):
+        return True
+    return permissions.has_role(user, Role.SECRETARIAT, committee.organisation)
+
+
+def is_member(user, committee: Committee, on: datetime.date | None = None) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return CommitteeMember.objects.on(on).filter(committee=committee, user=user).exists()
+
+
+def managed_committee_ids(user) -> set[int] | None:
+    """Committees the user runs; ``None`` means all of them."""
+    if permissions.is_system_secretariat(user):
+        return None
+    org_ids = permissions.organisation_ids(user, roles=[Role.SECRETARIAT])
+    return set(Committee.objects.filter(organisation_id__in=org_ids).values_list("pk", flat=True))
+
+
+def private_committee_ids(user) -> set[int] | None:
+    """Committees whose private business the user may see; ``None`` means all."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if permissions.sees_everything(user):
+        return None
+    managed = managed_committee_ids(user)
+    if managed is None:
+        return None
+    today = timezone.localdate()
+    seats = CommitteeMember.objects.on(today).filter(user=user)
+    return managed | set(seats.values_list("committee_id", flat=True))
+
+
+def sees_private(user, committee: Committee) -> bool:
+    ids = private_committee_ids(user)
+    return ids is None or committee.pk in ids
+
+
+def can_edit_paper(user, paper) -> bool:
+    return paper.author_id == getattr(user, "pk", None) or can_manage(
+        user, paper.item.meeting.committee
+    )

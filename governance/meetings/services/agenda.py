@@ -1,0 +1,398 @@
+"""Meetings and agendas: standing items, ordering, tabling a subject in one step."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from governance import subjects
+from governance.audit.services import diff, snapshot
+from governance.meetings import selectors
+from governance.meetings.models import (
+    STANDING_ITEMS,
+    AgendaItem,
+    Committee,
+    Meeting,
+    MeetingStatus,
+    Part,
+    Purpose,
+    Session,
+)
+from governance.meetings.services._common import Errors, audit, require_manager
+
+MEETING_FIELDS = ("committee", "title", "start", "location", "online_link", "session", "status")
+ITEM_FIELDS = (
+    "title",
+    "presenter",
+    "purpose",
+    "part",
+    "exemption_reason",
+    "duration_minutes",
+    "subject_type",
+    "subject_id",
+)
+EDITABLE_ITEM_FIELDS = (
+    "title",
+    "presenter",
+    "purpose",
+    "part",
+    "exemption_reason",
+    "duration_minutes",
+)
+DEFAULT_EXEMPTION = "commercial confidentiality (information not for publication)"
+
+
+def _validate_meeting(m: Meeting) -> None:
+    errors = Errors()
+    m.title = (m.title or "").strip()
+    m.location = (m.location or "").strip()
+    m.online_link = (m.online_link or "").strip()
+    if m.start is None:
+        errors.add("start", "Give the date and time of the meeting.")
+    elif timezone.is_naive(m.start):
+        errors.add("start", "Give the time with its time zone.")
+    if not m.location and not m.online_link:
+        errors.add("location", "Give the place of the meeting or an online link.")
+    if m.online_link and not m.online_link.startswith("https://"):
+        errors.add("online_link", "Online links must start with https://.")
+    if m.session not in Session.values:
+        errors.add("session", "Choose whether the meeting is held in public or in private.")
+    if not m.committee.is_active:
+        errors.add("committee", "This committee is no longer active.")
+    errors.raise_if_any()
+
+
+def _lock_meeting(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+
+
+def _require_open(m: Meeting) -> None:
+    if m.status == MeetingStatus.CANCELLED:
+        raise ValidationError("The meeting is cancelled.")
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor,
+    committee: Committee,
+    start: datetime.datetime,
+    location: str = "",
+    online_link: str = "",
+    session: str = Session.PUBLIC,
+    title: str = "",
+) -> Meeting:
+    """Create a meeting with the standing items every meeting opens with."""
+    require_manager(actor, committee)
+    m = Meeting(
+        committee=committee,
+        start=start,
+        location=location,
+        online_link=online_link,
+        session=session,
+        title=title,
+        created_by=actor,
+    )
+    _validate_meeting(m)
+    m.save()
+    for position, (kind, purpose, minutes) in enumerate(STANDING_ITEMS, start=1):
+        AgendaItem.objects.create(
+            meeting=m,
+            position=position,
+            standing_kind=kind,
+            title=kind.label,
+            presenter="Chair",
+            purpose=purpose,
+            duration_minutes=minutes,
+        )
+    audit(actor, "meeting.created", m, committee, diff(None, snapshot(m, MEETING_FIELDS)))
+    return m
+
+
+@transaction.atomic
+def meeting_update(*, actor, meeting: Meeting, reason: str = "", **fields) -> Meeting:
+    allowed = {"title", "start", "location", "online_link", "session"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"Unknown fields: {sorted(unknown)}")
+    m = _lock_meeting(meeting)
+    require_manager(actor, m.committee)
+    _require_open(m)
+    before = snapshot(m, MEETING_FIELDS)
+    for key, value in fields.items():
+        setattr(m, key, value)
+    _validate_meeting(m)
+    changes = diff(before, snapshot(m, MEETING_FIELDS))
+    if changes:
+        m.save()
+        audit(actor, "meeting.updated", m, m.committee, changes, reason)
+    return m
+
+
+@transaction.atomic
+def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
+    m = _lock_meeting(meeting)
+    require_manager(actor, m.committee)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the meeting is cancelled."})
+    if m.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
+        raise ValidationError(
+            f"A meeting that is {m.get_status_display().lower()} cannot be cancelled."
+        )
+    before = m.status
+    m.status = MeetingStatus.CANCELLED
+    m.save(update_fields=["status"])
+    audit(
+        actor,
+        "meeting.cancelled",
+        m,
+        m.committee,
+        {"status": {"before": before, "after": m.status}},
+        reason,
+    )
+    return m
+
+
+def meeting_set_status(actor, m: Meeting, status: str, verb: str) -> None:
+    """Move the (locked) meeting to ``status`` and audit it; for use inside services."""
+    if m.status == status:
+        return
+    before = m.status
+    m.status = status
+    m.save(update_fields=["status"])
+    audit(actor, verb, m, m.committee, {"status": {"before": before, "after": status}})
+
+
+@transaction.atomic
+def meeting_close(*, actor, meeting: Meeting) -> Meeting:
+    """Record that the meeting has been held (the record is then minuted)."""
+    m = _lock_meeting(meeting)
+    require_manager(actor, m.committee)
+    _require_open(m)
+    if m.start > timezone.now():
+        raise ValidationError("The meeting has not started yet.")
+    meeting_set_status(actor, m, MeetingStatus.HELD, "meeting.held")
+    return m
+
+
+# --- items ------------------------------------------------------------------------------
+
+
+def _validate_item(item: AgendaItem) -> None:
+    errors = Errors()
+    item.title = (item.title or "").strip()
+    item.presenter = (item.presenter or "").strip()
+    item.exemption_reason = (item.exemption_reason or "").strip()
+    if not item.title:
+        errors.add("title", "Give the item a title.")
+    if item.purpose not in Purpose.values:
+        errors.add("purpose", "Choose the purpose of the item.")
+    if item.part not in Part.values:
+        errors.add("part", "Choose Part 1 (public) or Part 2 (private).")
+    if item.part == Part.PRIVATE and not item.exemption_reason:
+        errors.add("exemption_reason", "A Part 2 item needs the reason it is exempt.")
+    if item.part == Part.PUBLIC:
+        item.exemption_reason = ""
+    if item.duration_minutes is None or not 1 <= item.duration_minutes <= 480:
+        errors.add("duration_minutes", "Give a duration between 1 and 480 minutes.")
+    if item.subject_type_id and item.part == Part.PUBLIC and _subject_confidential(item):
+        errors.add("part", "The record this item concerns is confidential: take it in Part 2.")
+    errors.raise_if_any()
+
+
+def _subject_confidential(item: AgendaItem) -> bool:
+    subject = item.subject
+    if subject is None:
+        return False
+    try:
+        return bool(subjects.for_model(subject).is_confidential(subject))
+    except LookupError:
+        return False
+
+
+def _require_editable(m: Meeting) -> None:
+    _require_open(m)
+    if m.status == MeetingStatus.HELD:
+        raise ValidationError("The meeting has been held: its agenda can no longer change.")
+
+
+def _next_position(m: Meeting) -> int:
+    return (m.items.aggregate(n=Max("position"))["n"] or 0) + 1
+
+
+def _renumber(m: Meeting, ordered_ids: list[int]) -> None:
+    """Give the items positions 1..n in the given order (two steps: positions are unique)."""
+    offset = 100000
+    for index, pk in enumerate(ordered_ids, start=1):
+        AgendaItem.objects.filter(pk=pk).update(position=offset + index)
+    for index, pk in enumerate(ordered_ids, start=1):
+        AgendaItem.objects.filter(pk=pk).update(position=index)
+
+
+@transaction.atomic
+def item_add(
+    *,
+    actor,
+    meeting: Meeting,
+    title: str,
+    purpose: str,
+    presenter: str = "",
+    part: int = Part.PUBLIC,
+    exemption_reason: str = "",
+    duration_minutes: int = 10,
+    subject=None,
+) -> AgendaItem:
+    m = _lock_meeting(meeting)
+    require_manager(actor, m.committee)
+    _require_editable(m)
+    item = AgendaItem(
+        meeting=m,
+        position=_next_position(m),
+        title=title,
+        presenter=presenter,
+        purpose=purpose,
+        part=int(part) if str(part).isdigit() else part,
+        exemption_reason=exemption_reason,
+        duration_minutes=duration_minutes,
+    )
+    if subject is not None:
+        item.subject_type = ContentType.objects.get_for_model(subject)
+        item.subject_id = subject.pk
+    _validate_item(item)
+    item.save()
+    audit(actor, "meeting.item_added", item, m.committee, diff(None, snapshot(item, ITEM_FIELDS)))
+    return item
+
+
+@transaction.atomic
+def item_update(*, actor, item: AgendaItem, reason: str = "", **fields) -> AgendaItem:
+    unknown = set(fields) - set(EDITABLE_ITEM_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown fields: {sorted(unknown)}")
+    m = _lock_meeting(item.meeting)
+    require_manager(actor, m.committee)
+    _require_editable(m)
+    obj = AgendaItem.objects.get(pk=item.pk)
+    before = snapshot(obj, ITEM_FIELDS)
+    if "part" in fields and str(fields["part"]).isdigit():
+        fields["part"] = int(fields["part"])
+    for key, value in fields.items():
+        setattr(obj, key, value)
+    if obj.standing_kind and "title" in fields and not obj.title.strip():
+        obj.title = obj.get_standing_kind_display()
+    _validate_item(obj)
+    changes = diff(before, snapshot(obj, ITEM_FIELDS))
+    if changes:
+        obj.save()
+        audit(actor, "meeting.item_updated", obj, m.committee, changes, reason)
+    return obj
+
+
+@transaction.atomic
+def item_remove(*, actor, item: AgendaItem, reason: str = "") -> None:
+    m = _lock_meeting(item.meeting)
+    require_manager(actor, m.committee)
+    _require_editable(m)
+    obj = AgendaItem.objects.get(pk=item.pk)
+    if obj.standing_kind:
+        raise ValidationError("Standing items cannot be removed.")
+    if hasattr(obj, "decision") or obj.actions.exists():
+        raise ValidationError("This item has a recorded decision or actions.")
+    audit(
+        actor,
+        "meeting.item_removed",
+        obj,
+        m.committee,
+        diff(snapshot(obj, ITEM_FIELDS), None),
+        reason,
+    )
+    obj.delete()
+    _renumber(m, list(m.items.order_by("position").values_list("pk", flat=True)))
+
+
+@transaction.atomic
+def item_move(*, actor, item: AgendaItem, to_position: int) -> AgendaItem:
+    """Move an item to ``to_position`` (1-based); the others close up around it."""
+    m = _lock_meeting(item.meeting)
+    require_manager(actor, m.committee)
+    _require_editable(m)
+    ids = list(m.items.order_by("position").values_list("pk", flat=True))
+    if item.pk not in ids:
+        raise ValidationError("The item is not on this agenda.")
+    if not isinstance(to_position, int) or not 1 <= to_position <= len(ids):
+        raise ValidationError({"position": f"Choose a position from 1 to {len(ids)}."})
+    before = ids.index(item.pk) + 1
+    if before == to_position:
+        return item
+    ids.remove(item.pk)
+    ids.insert(to_position - 1, item.pk)
+    _renumber(m, ids)
+    audit(
+        actor,
+        "meeting.item_moved",
+        item,
+        m.committee,
+        {"position": {"before": before, "after": to_position}},
+    )
+    return AgendaItem.objects.get(pk=item.pk)
+
+
+@transaction.atomic
+def item_reorder(*, actor, meeting: Meeting, ordered_ids: list[int]) -> None:
+    """Put the whole agenda in the given order (every item exactly once)."""
+    m = _lock_meeting(meeting)
+    require_manager(actor, m.committee)
+    _require_editable(m)
+    current = list(m.items.order_by("position").values_list("pk", flat=True))
+    if sorted(current) != sorted(ordered_ids) or len(set(ordered_ids)) != len(ordered_ids):
+        raise ValidationError({"order": "List every agenda item exactly once."})
+    if current == ordered_ids:
+        return
+    _renumber(m, ordered_ids)
+    audit(
+        actor,
+        "meeting.agenda_reordered",
+        m,
+        m.committee,
+        {"order": {"before": current, "after": ordered_ids}},
+    )
+
+
+@transaction.atomic
+def item_table_subject(
+    *, actor, meeting: Meeting, subject, presenter: str = "", duration_minutes: int = 15
+) -> AgendaItem:
+    """Table a record waiting for decision (a proposal, an escalated risk …) in one step:
+    the item takes its label, is for decision, and is Part 2 if the record is
+    confidential (with the record's own exemption reason where it has one)."""
+    try:
+        st = subjects.for_model(subject)
+    except LookupError:
+        raise ValidationError("This kind of record cannot be tabled.") from None
+    if st.awaiting_decision is None or not st.awaiting_decision().filter(pk=subject.pk).exists():
+        raise ValidationError("This record is not waiting for a decision.")
+    candidates = {(c.model_label, c.subject.pk) for c in selectors.tabling_candidates()}
+    if (subject._meta.label_lower, subject.pk) not in candidates:
+        raise ValidationError("This record is already on an agenda awaiting a decision.")
+    confidential = bool(st.is_confidential(subject))
+    reason = ""
+    if confidential:
+        reason = (getattr(subject, "exemption_reason", "") or "").strip() or DEFAULT_EXEMPTION
+        reason = reason[:300]
+    return item_add(
+        actor=actor,
+        meeting=meeting,
+        title=st.label(subject)[:300],
+        purpose=Purpose.DECISION,
+        presenter=presenter,
+        part=Part.PRIVATE if confidential else Part.PUBLIC,
+        exemption_reason=reason,
+        duration_minutes=duration_minutes,
+        subject=subject,
+    )
