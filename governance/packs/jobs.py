@@ -1,0 +1,261 @@
+"""Background jobs: a registry of job kinds and the services that queue and run them.
+
+An app registers a kind once, from its ``AppConfig.ready``::
+
+    from governance.packs.jobs import JobResult, register_job
+
+    def build_pack(job, report_progress):
+        spec = ...  # from job.params, e.g. {"meeting": 12, "variant": "public"}
+        pack = render_pack(spec, progress=report_progress)
+        return JobResult("board-2026-05-14-public.pdf", pack.pdf, pack.page_count,
+                         meta={"item_pages": pack.item_pages})
+
+    register_job("meetings.pack", build_pack)
+
+and queues work with ``job_enqueue(actor=user, kind="meetings.pack", params={...})``.
+After the enqueuing transaction commits, the job goes to Celery when
+``settings.CELERY_BROKER_URL`` is set, and otherwise runs in-process straight away
+(so the embedded default needs no broker). Either way ``job_run`` does the work and
+records progress, the result or the failure; the UI polls ``packs:job-status``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from governance.audit.services import audit_record
+from governance.packs.models import JobStatus, RenderJob
+from governance.packs.spec import PackError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class JobResult:
+    """What a job function returns: a file name, the PDF, its page count, extras."""
+
+    filename: str
+    content: bytes = field(repr=False)
+    pages: int | None = None
+    meta: dict = field(default_factory=dict)
+
+
+ReportProgress = Callable[[int, str], None]
+JobFunc = Callable[[RenderJob, ReportProgress], "JobResult | tuple"]
+
+_REGISTRY: dict[str, JobFunc] = {}
+
+
+class JobFailed(Exception):
+    """Raise from a job function to fail the job with this message for the user."""
+
+
+def register_job(kind: str, func: JobFunc) -> None:
+    """Register ``func(job, report_progress)`` as the worker for ``kind``.
+
+    Registering the same function again is harmless; another function under a kind
+    already taken is an error.
+    """
+    if not kind or len(kind) > 64:
+        raise ValueError("A job kind is 1–64 characters, e.g. 'meetings.pack'.")
+    existing = _REGISTRY.get(kind)
+    if existing is not None and existing is not func:
+        raise ValueError(f"Job kind {kind!r} is already registered to {existing!r}.")
+    _REGISTRY[kind] = func
+
+
+def unregister_job(kind: str) -> None:
+    """Remove a kind (for tests)."""
+    _REGISTRY.pop(kind, None)
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+# --- services ---------------------------------------------------------------------------
+
+
+def job_enqueue(*, actor, kind: str, params: dict | None = None) -> RenderJob:
+    """Queue a job of a registered ``kind``; it starts once this transaction commits."""
+    errors: dict[str, list[str]] = {}
+    if kind not in _REGISTRY:
+        errors["kind"] = [f"Unknown job kind {kind!r}."]
+    params = {} if params is None else params
+    if not isinstance(params, dict):
+        errors["params"] = ["Parameters must be a JSON object."]
+    else:
+        try:
+            params = json.loads(json.dumps(params))
+        except (TypeError, ValueError):
+            errors["params"] = ["Parameters must be plain JSON values."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        job = RenderJob.objects.create(
+            kind=kind,
+            params=params,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            message="Waiting to start",
+        )
+        audit_record(
+            actor=actor,
+            verb="job.enqueue",
+            target=job,
+            changes={"kind": kind, "params": params, "status": JobStatus.QUEUED},
+        )
+        transaction.on_commit(lambda: _dispatch(job.pk))
+    return job
+
+
+def _dispatch(job_id: int) -> None:
+    """Hand a committed job to Celery, or run it here when there is no broker."""
+    if getattr(settings, "CELERY_BROKER_URL", ""):
+        from governance.packs.tasks import run_render_job
+
+        try:
+            run_render_job.delay(job_id)
+        except Exception as exc:  # broker down: say so rather than queue for ever
+            logger.exception("Could not send job %s to the queue", job_id)
+            job_fail(job_id=job_id, message=f"The job queue could not be reached ({exc}).")
+        return
+    job_run(job_id)
+
+
+def _claim(job_id: int) -> RenderJob | None:
+    with transaction.atomic():
+        job = RenderJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != JobStatus.QUEUED:
+            return None  # gone, or already taken (e.g. a redelivered Celery message)
+        job.status = JobStatus.RUNNING
+        job.started_at = timezone.now()
+        job.progress = 0
+        job.message = "Starting"
+        job.save(update_fields=["status", "started_at", "progress", "message"])
+        audit_record(
+            actor=None,
+            verb="job.start",
+            target=job,
+            changes={"status": {"before": JobStatus.QUEUED, "after": JobStatus.RUNNING}},
+        )
+    return job
+
+
+def _progress_reporter(job: RenderJob) -> ReportProgress:
+    last = {"percent": -1, "message": None, "at": 0.0}
+
+    def report(percent: int, message: str = "") -> None:
+        percent = max(0, min(99, int(percent)))
+        now = time.monotonic()
+        if percent == last["percent"] and message == last["message"]:
+            return
+        if percent == last["percent"] and now - last["at"] < 0.5:
+            return
+        last.update(percent=percent, message=message, at=now)
+        # Progress is telemetry, not a change of state: not audited.
+        RenderJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            progress=percent, message=str(message)[:500]
+        )
+
+    return report
+
+
+def _as_result(value) -> JobResult:
+    if isinstance(value, JobResult):
+        return value
+    if isinstance(value, tuple) and len(value) in (2, 3, 4):
+        return JobResult(*value)
+    raise TypeError("A job function returns JobResult(filename, content, pages, meta).")
+
+
+def job_run(job_id: int) -> RenderJob | None:
+    """Run a queued job: claim it, call its kind's function, record the outcome.
+
+    Returns the job as it ended, or None if it was not queued (already taken). Never
+    raises for a failing job function: the failure is recorded on the job.
+    """
+    job = _claim(job_id)
+    if job is None:
+        return None
+    started = time.monotonic()
+    try:
+        func = _REGISTRY.get(job.kind)
+        if func is None:
+            raise JobFailed(f"No worker is registered for jobs of kind {job.kind!r}.")
+        result = _as_result(func(job, _progress_reporter(job)))
+        if not result.content:
+            raise JobFailed("The job produced an empty file.")
+    except (JobFailed, PackError, ValidationError) as exc:
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        return job_fail(job_id=job.pk, message=message, started=started)
+    except Exception as exc:
+        logger.exception("Job %s (%s) failed", job.pk, job.kind)
+        return job_fail(job_id=job.pk, message=f"{type(exc).__name__}: {exc}", started=started)
+    return _job_complete(job, result, started)
+
+
+def _job_complete(job: RenderJob, result: JobResult, started: float) -> RenderJob:
+    name = get_valid_filename(result.filename or f"{job.kind}-{job.pk}.pdf")[:150] or "result.pdf"
+    digest = hashlib.sha256(result.content).hexdigest()
+    meta = json.loads(json.dumps(result.meta or {}, default=str))
+    with transaction.atomic():
+        job = RenderJob.objects.select_for_update().get(pk=job.pk)
+        job.result.save(f"{job.pk}-{digest[:16]}-{name}", ContentFile(result.content), save=False)
+        job.status = JobStatus.DONE
+        job.progress = 100
+        job.message = "Done"
+        job.result_name = name
+        job.result_pages = result.pages
+        job.result_bytes = len(result.content)
+        job.result_sha256 = digest
+        job.result_meta = meta
+        job.finished_at = timezone.now()
+        job.duration_ms = int((time.monotonic() - started) * 1000)
+        job.save()
+        audit_record(
+            actor=None,
+            verb="job.done",
+            target=job,
+            changes={
+                "status": {"before": JobStatus.RUNNING, "after": JobStatus.DONE},
+                "result": name,
+                "pages": result.pages,
+                "bytes": len(result.content),
+                "sha256": digest,
+                "duration_ms": job.duration_ms,
+            },
+        )
+    return job
+
+
+def job_fail(*, job_id: int, message: str, started: float | None = None) -> RenderJob:
+    """Record that a job failed, with a message for the person who asked for it."""
+    with transaction.atomic():
+        job = RenderJob.objects.select_for_update().get(pk=job_id)
+        before = job.status
+        job.status = JobStatus.FAILED
+        job.message = (message or "The job failed.")[:500]
+        job.finished_at = timezone.now()
+        if started is not None:
+            job.duration_ms = int((time.monotonic() - started) * 1000)
+        job.save(update_fields=["status", "message", "finished_at", "duration_ms"])
+        audit_record(
+            actor=None,
+            verb="job.fail",
+            target=job,
+            changes={"status": {"before": before, "after": JobStatus.FAILED}},
+            reason=job.message,
+        )
+    return job
