@@ -1,3 +1,12 @@
 """API routes of this app (mounted under /api/v1/)."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from decisions.api.register import DecisionRegisterViewSet
+from decisions.api.views import ProposalViewSet
+
+router = SimpleRouter()
+router.register("proposals", ProposalViewSet, basename="api-proposal")
+router.register("decisions", DecisionRegisterViewSet, basename="api-decision")
+
+urlpatterns = router.urls

@@ -1,8 +1,19 @@
 """REST API: /api/v1/… and the OpenAPI schema at /api/schema/."""
 
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from governance.api.auth import TokenApi
+from governance.api.signoffs import SignOffViewSet
+
+router = SimpleRouter()
+router.register("signoffs", SignOffViewSet, basename="api-signoff")
 
 urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("v1/auth/token/", TokenApi.as_view(), name="api-token"),
+    path("v1/", include(router.urls)),
     path("v1/", include("decisions.api.urls")),
     path("v1/", include("budgets.api.urls")),
     path("v1/", include("governance.risks.api.urls")),

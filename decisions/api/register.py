@@ -1,0 +1,65 @@
+"""The decision register over the API: public, like ``/decisions/``.
+
+Everybody, signed in or not, sees every entry; a confidential entry shows only its
+reference, date and exemption reason unless ``entry_shows_detail`` says the caller may
+see more (the parties to it, the ICB secretariat, auditors).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from decisions.api.serializers import ConfidentialEntrySerializer, RegisterEntrySerializer
+from decisions.models import DecisionEntry
+from decisions.selectors import entry_shows_detail, register_entries
+from governance.api.serializers import ERRORS
+
+
+def entry_data(user, entry: DecisionEntry) -> dict:
+    if entry_shows_detail(user, entry):
+        return RegisterEntrySerializer(entry).data
+    return ConfidentialEntrySerializer(entry).data
+
+
+def _entry_schema(many: bool = False):
+    return PolymorphicProxySerializer(
+        component_name="RegisterEntryOrConfidential",
+        serializers=[RegisterEntrySerializer, ConfidentialEntrySerializer],
+        resource_type_field_name=None,
+        many=many,
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The decision register",
+        description="Public. Confidential entries show only reference, date and exemption "
+        "reason unless the caller is party to the decision.",
+        responses={200: _entry_schema(many=True)},
+    ),
+    retrieve=extend_schema(
+        summary="One register entry, by reference",
+        responses={200: _entry_schema(), 404: ERRORS[404]},
+    ),
+)
+@extend_schema(tags=["decisions"])
+class DecisionRegisterViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    permission_classes = [AllowAny]
+    serializer_class = RegisterEntrySerializer
+    lookup_field = "reference"
+    lookup_value_regex = r"[A-Za-z]+-\d{4}-\d+"
+
+    def get_queryset(self):
+        return register_entries()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([entry_data(request.user, e) for e in page])
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(entry_data(request.user, self.get_object()))

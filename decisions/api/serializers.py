@@ -1,0 +1,165 @@
+"""Output serializers of the decisions API (what the API shows; input is in ``inputs``)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from decisions import policy
+from decisions.models import DecisionEntry, DecisionType, Proposal, ProposalStatus
+from governance.api.serializers import (
+    OrganisationRefSerializer,
+    SignOffStateSerializer,
+    UserRefSerializer,
+)
+from governance.signoffs.selectors import signoffs_for
+
+
+class DecisionTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DecisionType
+        fields = ["id", "code", "name"]
+        read_only_fields = fields
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    """A proposal in a list."""
+
+    decision_type = DecisionTypeSerializer(read_only=True)
+    proposing_organisation = OrganisationRefSerializer(read_only=True)
+    host_organisation = OrganisationRefSerializer(read_only=True)
+    affected_organisations = OrganisationRefSerializer(many=True, read_only=True)
+    lead_officer = UserRefSerializer(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    financial_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "summary",
+            "financial_value",
+            "decision_type",
+            "proposing_organisation",
+            "host_organisation",
+            "affected_organisations",
+            "lead_officer",
+            "is_confidential",
+            "exemption_reason",
+            "status",
+            "status_label",
+            "signoff_round",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+        ]
+        read_only_fields = fields
+
+
+class DecisionSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DecisionEntry
+        fields = ["reference", "outcome", "decided_on", "decided_by", "notes"]
+        read_only_fields = fields
+
+
+ACTIONS = ["edit", "submit", "withdraw", "review", "record_decision"]
+
+
+class ProposalDetailSerializer(ProposalSerializer):
+    """One proposal: its substance, routing, sign-off states of every round, the decision."""
+
+    named_organisations = OrganisationRefSerializer(many=True, read_only=True)
+    created_by = UserRefSerializer(read_only=True)
+    signoffs = serializers.SerializerMethodField(
+        help_text="Every organisation's sign-off, all rounds (cancelled ones of earlier "
+        "rounds included, with the reason)."
+    )
+    decision = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="What the caller may do with the proposal now."
+    )
+
+    class Meta(ProposalSerializer.Meta):
+        fields = [
+            *ProposalSerializer.Meta.fields,
+            "rationale",
+            "options_considered",
+            "named_organisations",
+            "decided_by",
+            "decider_label",
+            "signoff_rule",
+            "return_reason",
+            "withdraw_reason",
+            "created_by",
+            "signoffs",
+            "decision",
+            "allowed_actions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SignOffStateSerializer(many=True))
+    def get_signoffs(self, p) -> list:
+        return SignOffStateSerializer(signoffs_for(p), many=True).data
+
+    @extend_schema_field(DecisionSummarySerializer(allow_null=True))
+    def get_decision(self, p) -> dict | None:
+        entry = DecisionEntry.objects.filter(proposal=p).first()
+        return DecisionSummarySerializer(entry).data if entry else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS)))
+    def get_allowed_actions(self, p) -> list[str]:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return []
+        allowed = []
+        if policy.can_edit(user, p):
+            allowed.append("edit")
+            if p.status in (ProposalStatus.DRAFT, ProposalStatus.RETURNED):
+                allowed.append("submit")
+            allowed.append("withdraw")
+        if policy.can_review(user) and p.status == ProposalStatus.SUBMITTED:
+            allowed.append("review")
+        if policy.can_record_decision(user) and p.status == ProposalStatus.READY_FOR_DECISION:
+            allowed.append("record_decision")
+        return allowed
+
+
+class RegisterEntrySerializer(serializers.ModelSerializer):
+    """A decision register entry in full (public entries; confidential ones for parties)."""
+
+    financial_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+    proposal = serializers.IntegerField(source="proposal_id", read_only=True)
+
+    class Meta:
+        model = DecisionEntry
+        fields = [
+            "reference",
+            "title",
+            "outcome",
+            "outcome_label",
+            "decided_on",
+            "decided_by",
+            "notes",
+            "financial_value",
+            "signoff_summary",
+            "conflicts",
+            "is_confidential",
+            "exemption_reason",
+            "proposal",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+
+class ConfidentialEntrySerializer(serializers.ModelSerializer):
+    """A confidential entry as the public (and non-parties) see it: no substance at all."""
+
+    class Meta:
+        model = DecisionEntry
+        fields = ["reference", "decided_on", "is_confidential", "exemption_reason"]
+        read_only_fields = fields

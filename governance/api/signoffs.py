@@ -1,0 +1,97 @@
+"""Sign-offs over the API, for every subject type (proposals, allocations, risks…).
+
+- ``GET  /api/v1/signoffs/``              the caller's open sign-offs (their inbox)
+- ``GET  /api/v1/signoffs/{id}/``         one sign-off: only for the organisation's
+  signatories, the ICB secretariat and auditors (anyone else: 404)
+- ``POST /api/v1/signoffs/{id}/decide/``  approve, reject (with a comment) or abstain
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from governance import permissions
+from governance.api.serializers import ERRORS, SignOffDetailSerializer, SignOffSerializer
+from governance.organisations.models import Role
+from governance.signoffs import selectors
+from governance.signoffs.models import SignOff
+from governance.signoffs.services import OUTCOMES, signoff_decide
+
+
+def signoffs_visible_to(user) -> QuerySet[SignOff]:
+    """Sign-offs the user may look at: their organisations' as a signatory; all of them
+    for the ICB secretariat, auditors and superusers; none otherwise.
+
+    (Belongs with governance.signoffs.selectors; kept here until that module takes it.)
+    """
+    qs = SignOff.objects.select_related("organisation", "signatory", "subject_type")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
+        return qs
+    return qs.filter(organisation_id__in=permissions.organisation_ids(user, roles=[Role.SIGNATORY]))
+
+
+class DecideInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=sorted(OUTCOMES),
+        error_messages={"invalid_choice": "Choose approve, reject or abstain."},
+    )
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when rejecting.",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="My open sign-offs",
+        description="Pending sign-offs of the organisations the caller signs for.",
+    ),
+    retrieve=extend_schema(
+        summary="One sign-off",
+        description="Visible to the organisation's signatories, the ICB secretariat and "
+        "auditors; 404 for anyone else.",
+        responses={200: SignOffDetailSerializer, 404: ERRORS[404]},
+    ),
+)
+@extend_schema(tags=["signoffs"])
+class SignOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = SignOffSerializer
+    lookup_value_regex = r"\d+"
+    queryset = SignOff.objects.none()  # for the schema; get_queryset scopes every request
+
+    def get_queryset(self):
+        if self.action == "list":
+            qs = selectors.open_signoffs_for(self.request.user).select_related("signatory")
+        else:
+            qs = signoffs_visible_to(self.request.user)
+        qs = qs.prefetch_related("subject")
+        if self.action != "list":
+            qs = qs.prefetch_related("conflicts__person")
+        return qs
+
+    def get_serializer_class(self):
+        return SignOffSerializer if self.action == "list" else SignOffDetailSerializer
+
+    @extend_schema(
+        summary="Decide a sign-off",
+        description="Approve, reject (a comment is required) or abstain for the sign-off's "
+        "organisation. A signatory with a declared interest in a party to the subject is "
+        "refused (400) and another signatory of the organisation must act.",
+        request=DecideInputSerializer,
+        responses={200: SignOffDetailSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        signoff = self.get_object()
+        data = DecideInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        signoff_decide(actor=request.user, signoff=signoff, **data.validated_data)
+        return Response(SignOffDetailSerializer(self.get_object()).data)
