@@ -51,3 +51,13 @@ def entry_shows_detail(user, entry: DecisionEntry) -> bool:
     if not entry.is_confidential:
         return True
     return can_view(user, entry.proposal)
+
+
+def proposals_awaiting_secretariat(user) -> QuerySet[Proposal]:
+    """Proposals waiting for the ICB secretariat: submitted for review, or ready for the
+    board's (or a committee's) decision to be recorded. Empty for everyone else."""
+    if not permissions.is_system_secretariat(user):
+        return Proposal.objects.none()
+    return proposals_visible_to(user).filter(
+        status__in=[ProposalStatus.SUBMITTED, ProposalStatus.READY_FOR_DECISION]
+    )

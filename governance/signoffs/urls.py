@@ -1,3 +1,12 @@
-"""Web pages of this app."""
+"""Web pages of this app: the inbox and the sign-off page."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from governance.signoffs import views
+
+app_name = "signoffs"
+
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("signoffs/<int:pk>/", views.signoff_detail, name="signoff"),
+]

@@ -1,0 +1,153 @@
+"""The public decision register: no login needed.
+
+Confidential entries show the public (and anyone who may not see the proposal) only
+their reference, date and the reason they are exempt from publication: the title,
+outcome, decider, value, sign-offs and conflicts are never sent to them, on the page,
+in the CSV or on the entry's own page.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from decisions import selectors
+from decisions.models import DecisionEntry
+
+
+@dataclass(frozen=True)
+class Row:
+    entry: DecisionEntry
+    detail: bool  # False: reference, date and exemption reason only
+    can_open_proposal: bool
+
+
+def _row(user, entry: DecisionEntry) -> Row:
+    detail = selectors.entry_shows_detail(user, entry)
+    can_open = (
+        detail
+        and getattr(user, "is_authenticated", False)
+        and selectors.can_view(user, entry.proposal)
+    )
+    return Row(entry=entry, detail=detail, can_open_proposal=can_open)
+
+
+def _years():
+    return [d.year for d in DecisionEntry.objects.dates("decided_on", "year", order="DESC")]
+
+
+def register(request):
+    entries = selectors.register_entries()
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        entries = entries.filter(decided_on__year=int(year))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    rows = [_row(request.user, e) for e in page]
+    return render(
+        request,
+        "decisions/register.html",
+        {"page": page, "rows": rows, "years": _years(), "year": year},
+    )
+
+
+def register_entry(request, reference: str):
+    entry = selectors.register_entries().filter(reference=reference).first()
+    if entry is None:
+        raise Http404("No such entry in the decision register.")
+    row = _row(request.user, entry)
+    signoffs = (
+        [
+            {**s, "decided_at": parse_datetime(s["decided_at"]) if s.get("decided_at") else None}
+            for s in entry.signoff_summary or []
+        ]
+        if row.detail
+        else []
+    )
+    return render(request, "decisions/register_entry.html", {"row": row, "signoffs": signoffs})
+
+
+CSV_COLUMNS = [
+    "reference",
+    "title",
+    "decision",
+    "decided_on",
+    "decided_by",
+    "financial_value_gbp",
+    "signoff_summary",
+    "conflicts_declared",
+    "confidential",
+    "exemption_reason",
+    "notes",
+]
+
+
+def _safe(value) -> str:
+    """Cells a spreadsheet would run as a formula are prefixed with an apostrophe."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def _signoff_text(summary: list) -> str:
+    return "; ".join(
+        f"{s.get('organisation', '')}: {s.get('status', '')}"
+        + (f" ({s['signatory']})" if s.get("signatory") else "")
+        for s in summary or []
+    )
+
+
+def _conflict_text(conflicts: list) -> str:
+    return "; ".join(
+        f"{c.get('person', '')} ({c.get('organisation', '')}): {c.get('interest', '')} — "
+        f"{c.get('handling', '')}"
+        for c in conflicts or []
+    )
+
+
+def csv_row(user, entry: DecisionEntry) -> list[str]:
+    if not selectors.entry_shows_detail(user, entry):
+        return [
+            entry.reference,
+            "",
+            "",
+            entry.decided_on.isoformat(),
+            "",
+            "",
+            "",
+            "",
+            "yes",
+            entry.exemption_reason,
+            "",
+        ]
+    return [
+        entry.reference,
+        entry.title,
+        entry.get_outcome_display(),
+        entry.decided_on.isoformat(),
+        entry.decided_by,
+        f"{entry.financial_value:.2f}",
+        _signoff_text(entry.signoff_summary),
+        _conflict_text(entry.conflicts),
+        "yes" if entry.is_confidential else "no",
+        entry.exemption_reason if entry.is_confidential else "",
+        entry.notes,
+    ]
+
+
+def register_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="decision-register-{stamp}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8 (£, —)
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for entry in selectors.register_entries().iterator(chunk_size=500):
+        writer.writerow([_safe(v) for v in csv_row(request.user, entry)])
+    return response

@@ -1,0 +1,180 @@
+"""The shared inbox and the sign-off page, for every kind of subject (proposals,
+allocations, risks…). Subjects are labelled and linked through ``governance.subjects``:
+this module never imports the apps that register them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import redirect, render
+from viewflow.workflow.models import Task
+
+from governance import permissions, subjects
+from governance.interests.selectors import conflicts
+from governance.organisations.models import Role
+from governance.signoffs import notifications
+from governance.signoffs.forms import SignOffForm, add_service_errors
+from governance.signoffs.models import SignOff, SignOffStatus
+from governance.signoffs.selectors import open_signoffs_for
+from governance.signoffs.services import parties_of, signoff_decide
+from governance.workflow import OPEN_TASK_STATUSES, SecretariatTask
+
+# Friendlier names for the secretariat's tasks (viewflow's node names otherwise).
+TASK_TITLES = {
+    "review": "Review the submission (accept, or return it to the proposer)",
+    "board_decision": "Record the board's or committee's decision",
+}
+
+
+@dataclass(frozen=True)
+class Subject:
+    label: str
+    url: str
+
+
+def describe(obj) -> Subject:
+    """Label and link of any registered subject."""
+    if obj is None:
+        return Subject("(record no longer exists)", "")
+    kind = subjects.for_model(obj)
+    return Subject(kind.label(obj), kind.url(obj))
+
+
+def signoffs_visible_to(user) -> QuerySet[SignOff]:
+    """Sign-offs of the organisations the user signs for, in any status; every
+    sign-off for the ICB secretariat, auditors and superusers (who read, not sign)."""
+    qs = SignOff.objects.select_related("organisation", "signatory", "subject_type")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
+        return qs
+    return qs.filter(organisation_id__in=permissions.organisation_ids(user, roles=[Role.SIGNATORY]))
+
+
+def blocked_signoffs_visible_to(user) -> QuerySet[SignOff]:
+    """Open sign-offs no signatory may give for conflicts: the ICB secretariat acts."""
+    if not permissions.is_system_secretariat(user):
+        return SignOff.objects.none()
+    return signoffs_visible_to(user).filter(status=SignOffStatus.PENDING, blocked=True)
+
+
+def secretariat_tasks(user) -> list[dict]:
+    """Open tasks of the ICB secretariat (reviews, board decisions to record) in every
+    flow, each with the record it is about."""
+    if not permissions.is_system_secretariat(user):
+        return []
+    tasks = (
+        Task.objects.filter(
+            status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN", signoff__isnull=True
+        )
+        .select_related("process")
+        .order_by("created")
+    )
+    rows = []
+    for task in tasks:
+        node = task.flow_task
+        if not isinstance(node, SecretariatTask):
+            continue
+        subject = task.process.artifact
+        rows.append(
+            {
+                "task": task,
+                "title": TASK_TITLES.get(node.name, task.title),
+                "subject": describe(subject),
+            }
+        )
+    return rows
+
+
+def _rows(signoffs, user) -> list[dict]:
+    rows = []
+    for s in signoffs:
+        subject = s.subject
+        rows.append(
+            {
+                "signoff": s,
+                "subject": describe(subject),
+                "conflicted": subject is not None and conflicts(user, parties_of(s)).exists(),
+            }
+        )
+    return rows
+
+
+@login_required
+def inbox(request):
+    user = request.user
+    signoffs = open_signoffs_for(user).prefetch_related("subject")
+    return render(
+        request,
+        "signoffs/inbox.html",
+        {
+            "signoff_rows": _rows(signoffs, user),
+            "tasks": secretariat_tasks(user),
+            "blocked_rows": _rows(blocked_signoffs_visible_to(user), user),
+            "is_secretariat": permissions.is_system_secretariat(user),
+        },
+    )
+
+
+def _signatories(signoff) -> list[dict]:
+    """The organisation's signatories and whether each is free of conflict."""
+    parties = parties_of(signoff)
+    return [
+        {"person": person, "conflicts": list(conflicts(person, parties))}
+        for person in notifications.signatories_of(signoff.organisation).order_by(
+            "last_name", "first_name", "username"
+        )
+    ]
+
+
+@login_required
+def signoff_detail(request, pk: int):
+    signoff = signoffs_visible_to(request.user).filter(pk=pk).first()
+    if signoff is None or signoff.subject is None:
+        raise Http404("No such sign-off.")
+    user = request.user
+    subject = signoff.subject
+    may_sign = permissions.can_sign_for(user, signoff.organisation)
+    my_conflicts = list(conflicts(user, parties_of(signoff))) if may_sign else []
+    is_open = signoff.status == SignOffStatus.PENDING
+    form = SignOffForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signoff_decide(
+                actor=user,
+                signoff=signoff,
+                outcome=form.cleaned_data["outcome"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            signoff.refresh_from_db()
+            is_open = signoff.status == SignOffStatus.PENDING
+        else:
+            label = describe(subject).label
+            messages.success(
+                request, f"Sign-off recorded for {signoff.organisation.name}: {label}."
+            )
+            return redirect("signoffs:inbox")
+    return render(
+        request,
+        "signoffs/signoff.html",
+        {
+            "signoff": signoff,
+            "subject": describe(subject),
+            "form": form,
+            "is_open": is_open,
+            "may_sign": may_sign,
+            "my_conflicts": my_conflicts,
+            "conflict_names": sorted(
+                {i.related_organisation.name for i in my_conflicts if i.related_organisation}
+            ),
+            "signatories": _signatories(signoff),
+            "declarations": signoff.conflicts.select_related("person"),
+        },
+    )
