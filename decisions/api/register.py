@@ -2,7 +2,8 @@
 
 Everybody, signed in or not, sees every entry; a confidential entry shows only its
 reference, date and exemption reason unless ``entry_shows_detail`` says the caller may
-see more (the parties to it, the ICB secretariat, auditors).
+see more (the parties to it, the ICB secretariat, auditors). A page of the list asks
+the same question for all its entries at once (``entries_shown_in_full``).
 """
 
 from __future__ import annotations
@@ -14,12 +15,25 @@ from rest_framework.response import Response
 
 from decisions.api.serializers import ConfidentialEntrySerializer, RegisterEntrySerializer
 from decisions.models import DecisionEntry
-from decisions.selectors import entry_shows_detail, register_entries
+from decisions.selectors import entry_shows_detail, proposals_visible_to, register_entries
 from governance.api.serializers import ERRORS
 
 
-def entry_data(user, entry: DecisionEntry) -> dict:
-    if entry_shows_detail(user, entry):
+def entries_shown_in_full(user, entries) -> set[int]:
+    """Ids of the entries ``user`` sees in full: ``entry_shows_detail`` for many entries
+    in one query (a public entry always; a confidential one if its proposal is visible
+    to the user). tests/decisions/test_api_access.py checks the two always agree."""
+    confidential = [e.proposal_id for e in entries if e.is_confidential]
+    visible = (
+        set(proposals_visible_to(user).filter(pk__in=confidential).values_list("pk", flat=True))
+        if confidential
+        else set()
+    )
+    return {e.pk for e in entries if not e.is_confidential or e.proposal_id in visible}
+
+
+def entry_data(entry: DecisionEntry, in_full: bool) -> dict:
+    if in_full:
         return RegisterEntrySerializer(entry).data
     return ConfidentialEntrySerializer(entry).data
 
@@ -59,7 +73,9 @@ class DecisionRegisterViewSet(
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([entry_data(request.user, e) for e in page])
+        shown = entries_shown_in_full(request.user, page)
+        return self.get_paginated_response([entry_data(e, e.pk in shown) for e in page])
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(entry_data(request.user, self.get_object()))
+        entry = self.get_object()
+        return Response(entry_data(entry, entry_shows_detail(request.user, entry)))
