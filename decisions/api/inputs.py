@@ -65,7 +65,19 @@ def _money(**kwargs):
     )
 
 
-class ProposalCreateInput(serializers.Serializer):
+class _StrictInput(serializers.Serializer):
+    """Refuses fields it does not know (e.g. ``status``), rather than ignoring them."""
+
+    def validate(self, attrs):
+        unknown = sorted(set(getattr(self.initial_data, "keys", list)()) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["Unknown field: it cannot be set here."] for name in unknown}
+            )
+        return attrs
+
+
+class ProposalCreateInput(_StrictInput):
     proposing_organisation = _OrganisationField(
         required=False,
         help_text="The organisation raising it; may be left out if you act for only one.",
@@ -84,7 +96,7 @@ class ProposalCreateInput(serializers.Serializer):
     exemption_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ProposalUpdateInput(serializers.Serializer):
+class ProposalUpdateInput(_StrictInput):
     """Only the fields sent are changed. Changing the substance of a proposal in sign-off
     cancels the open sign-offs and starts a new round."""
 

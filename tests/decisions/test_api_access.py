@@ -225,6 +225,7 @@ def test_register_list_query_count(api, ics, decision_type, django_assert_max_nu
         ({"decision_type": 999999}, "decision_type", "no decision type with id 999999"),
         ({"affected_organisations": [999999]}, "affected_organisations", "999999"),
         ({"is_confidential": True}, "exemption_reason", "exempt from publication"),
+        ({"status": "approved"}, "status", "Unknown field"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(api, ics, decision_type, change, field, message):
@@ -257,6 +258,8 @@ def test_bad_edit_changes_nothing(api, ics, decision_type):
         ({"title": ""}, "title"),
         ({"decision_type": 424242}, "decision_type"),
         ({"is_confidential": True, "exemption_reason": ""}, "exemption_reason"),
+        ({"status": "approved"}, "status"),
+        ({"reference": "DEC-2026-9999", "title": "New"}, "reference"),
     ):
         err = api.patch("proposer", url, body, expect=400)
         assert field in err["errors"], (body, err)
