@@ -120,7 +120,7 @@ class ProposalUpdateInput(_StrictInput):
     )
 
 
-class WithdrawInput(serializers.Serializer):
+class ProposalWithdrawInput(serializers.Serializer):
     reason = serializers.CharField(
         error_messages={
             "required": "Say why the proposal is withdrawn.",
@@ -129,7 +129,7 @@ class WithdrawInput(serializers.Serializer):
     )
 
 
-class ReviewInput(serializers.Serializer):
+class ProposalReviewInput(serializers.Serializer):
     accept = serializers.BooleanField(help_text="true to accept, false to return it.")
     reason = serializers.CharField(
         required=False,
@@ -139,7 +139,7 @@ class ReviewInput(serializers.Serializer):
     )
 
 
-class RecordDecisionInput(serializers.Serializer):
+class ProposalRecordDecisionInput(serializers.Serializer):
     outcome = serializers.ChoiceField(
         choices=DecisionOutcome.choices,
         error_messages={"invalid_choice": "Choose approved or rejected."},

@@ -129,39 +129,39 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(
         summary="Withdraw",
         description="Before the decision; open sign-offs are cancelled with the reason.",
-        request=inputs.WithdrawInput,
+        request=inputs.ProposalWithdrawInput,
         responses=DETAIL,
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         proposal = self.get_object()
-        data = inputs.WithdrawInput(data=request.data)
+        data = inputs.ProposalWithdrawInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.proposal_withdraw(actor=request.user, proposal=proposal, **data.validated_data)
         return self._answer(proposal)
 
     @extend_schema(
         summary="Secretariat review: accept, or return with a reason",
-        request=inputs.ReviewInput,
+        request=inputs.ProposalReviewInput,
         responses=DETAIL,
     )
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         proposal = self.get_object()
-        data = inputs.ReviewInput(data=request.data)
+        data = inputs.ProposalReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.proposal_review(actor=request.user, proposal=proposal, **data.validated_data)
         return self._answer(proposal)
 
     @extend_schema(
         summary="Record the board's (or committee's) decision",
-        request=inputs.RecordDecisionInput,
+        request=inputs.ProposalRecordDecisionInput,
         responses=DETAIL,
     )
     @action(detail=True, methods=["post"], url_path="record-decision", url_name="record-decision")
     def record_decision(self, request, pk=None):
         proposal = self.get_object()
-        data = inputs.RecordDecisionInput(data=request.data)
+        data = inputs.ProposalRecordDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.proposal_record_decision(
             actor=request.user, proposal=proposal, **data.validated_data

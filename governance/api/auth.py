@@ -30,7 +30,7 @@ class TokenRequestThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class TokenSerializer(serializers.Serializer):
+class AuthTokenOutput(serializers.Serializer):
     token = serializers.CharField()
 
 
@@ -44,7 +44,7 @@ class TokenApi(ObtainAuthToken):
         description="Exchange a username and password for the user's API token. Bad "
         "credentials give 400 with a message.",
         request=AuthTokenSerializer,
-        responses={200: TokenSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        responses={200: AuthTokenOutput, 400: ErrorSerializer, 429: ErrorSerializer},
         auth=[],
         tags=["auth"],
     )

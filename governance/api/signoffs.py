@@ -36,7 +36,7 @@ def signoffs_visible_to(user) -> QuerySet[SignOff]:
     return qs.filter(organisation_id__in=permissions.organisation_ids(user, roles=[Role.SIGNATORY]))
 
 
-class DecideInputSerializer(serializers.Serializer):
+class SignOffDecideInput(serializers.Serializer):
     outcome = serializers.ChoiceField(
         choices=sorted(OUTCOMES),
         error_messages={"invalid_choice": "Choose approve, reject or abstain."},
@@ -85,13 +85,13 @@ class SignOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         description="Approve, reject (a comment is required) or abstain for the sign-off's "
         "organisation. A signatory with a declared interest in a party to the subject is "
         "refused (400) and another signatory of the organisation must act.",
-        request=DecideInputSerializer,
+        request=SignOffDecideInput,
         responses={200: SignOffDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         signoff = self.get_object()
-        data = DecideInputSerializer(data=request.data)
+        data = SignOffDecideInput(data=request.data)
         data.is_valid(raise_exception=True)
         signoff_decide(actor=request.user, signoff=signoff, **data.validated_data)
         return Response(SignOffDetailSerializer(self.get_object()).data)
