@@ -9,6 +9,7 @@ in the CSV or on the entry's own page.
 from __future__ import annotations
 
 import csv
+import itertools
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -28,14 +29,25 @@ class Row:
     can_open_proposal: bool
 
 
-def _row(user, entry: DecisionEntry) -> Row:
-    detail = selectors.entry_shows_detail(user, entry)
-    can_open = (
-        detail
-        and getattr(user, "is_authenticated", False)
-        and selectors.can_view(user, entry.proposal)
-    )
-    return Row(entry=entry, detail=detail, can_open_proposal=can_open)
+def rows_for(user, entries) -> list[Row]:
+    """Rows of a page, with what the user may see of each: a few queries per page."""
+    entries = list(entries)
+    detail_ids = selectors.entries_showing_detail(user, entries)
+    openable: set[int] = set()
+    if getattr(user, "is_authenticated", False):
+        openable = set(
+            selectors.proposals_visible_to(user)
+            .filter(pk__in=[e.proposal_id for e in entries])
+            .values_list("pk", flat=True)
+        )
+    return [
+        Row(
+            entry=e,
+            detail=e.pk in detail_ids,
+            can_open_proposal=e.pk in detail_ids and e.proposal_id in openable,
+        )
+        for e in entries
+    ]
 
 
 def _years():
@@ -48,7 +60,7 @@ def register(request):
     if year.isdigit():
         entries = entries.filter(decided_on__year=int(year))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    rows = [_row(request.user, e) for e in page]
+    rows = rows_for(request.user, page.object_list)
     return render(
         request,
         "decisions/register.html",
@@ -60,7 +72,7 @@ def register_entry(request, reference: str):
     entry = selectors.register_entries().filter(reference=reference).first()
     if entry is None:
         raise Http404("No such entry in the decision register.")
-    row = _row(request.user, entry)
+    (row,) = rows_for(request.user, [entry])
     signoffs = (
         [
             {**s, "decided_at": parse_datetime(s["decided_at"]) if s.get("decided_at") else None}
@@ -72,6 +84,7 @@ def register_entry(request, reference: str):
     return render(request, "decisions/register_entry.html", {"row": row, "signoffs": signoffs})
 
 
+CHUNK = 500
 CSV_COLUMNS = [
     "reference",
     "title",
@@ -111,8 +124,8 @@ def _conflict_text(conflicts: list) -> str:
     )
 
 
-def csv_row(user, entry: DecisionEntry) -> list[str]:
-    if not selectors.entry_shows_detail(user, entry):
+def csv_row(entry: DecisionEntry, *, detail: bool) -> list[str]:
+    if not detail:
         return [
             entry.reference,
             "",
@@ -148,6 +161,9 @@ def register_csv(request):
     response.write("\ufeff")  # so spreadsheet programs read UTF-8 (£, —)
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
-    for entry in selectors.register_entries().iterator(chunk_size=500):
-        writer.writerow([_safe(v) for v in csv_row(request.user, entry)])
+    entries = selectors.register_entries().iterator(chunk_size=CHUNK)
+    while chunk := list(itertools.islice(entries, CHUNK)):
+        detail_ids = selectors.entries_showing_detail(request.user, chunk)
+        for entry in chunk:
+            writer.writerow([_safe(v) for v in csv_row(entry, detail=entry.pk in detail_ids)])
     return response

@@ -16,7 +16,7 @@ from viewflow.workflow.models import Task
 
 from governance import permissions, subjects
 from governance.interests.selectors import conflicts
-from governance.organisations.models import Role
+from governance.organisations.models import Organisation, Role
 from governance.signoffs import notifications
 from governance.signoffs.forms import SignOffForm, add_service_errors
 from governance.signoffs.models import SignOff, SignOffStatus
@@ -92,16 +92,22 @@ def secretariat_tasks(user) -> list[dict]:
 
 
 def _rows(signoffs, user) -> list[dict]:
+    """Inbox rows; whether the user is conflicted out of each. Most people have no
+    current interest in any organisation, so the parties are only looked up for those
+    who do."""
+    interest_orgs = {
+        i.related_organisation_id
+        for i in conflicts(user, Organisation.objects.values_list("pk", flat=True))
+    }
     rows = []
     for s in signoffs:
         subject = s.subject
-        rows.append(
-            {
-                "signoff": s,
-                "subject": describe(subject),
-                "conflicted": subject is not None and conflicts(user, parties_of(s)).exists(),
-            }
+        conflicted = (
+            bool(interest_orgs)
+            and subject is not None
+            and any(o.pk in interest_orgs for o in parties_of(s))
         )
+        rows.append({"signoff": s, "subject": describe(subject), "conflicted": conflicted})
     return rows
 
 

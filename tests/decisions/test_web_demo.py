@@ -8,11 +8,12 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
 from decisions.models import DecisionType, Proposal, ProposalStatus
 from governance.demo.core import DEMO_PASSWORD
+from governance.demo.registry import seeders
 from governance.organisations.models import Organisation
 from governance.signoffs.models import SignOff, SignOffStatus
 
@@ -33,7 +34,12 @@ def sign_in(username: str) -> Client:
 
 def test_demo_walkthrough(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=io.StringIO())
+    # the core and decisions seeders (what ``seed_demo`` runs first); the other apps'
+    # demo data is theirs to test
+    for entry in seeders():
+        if entry.name in ("core", "decisions"):
+            with transaction.atomic():
+                entry.func(stdout=io.StringIO())
     acute = Organisation.objects.get(identifier="RZ1")
     council = Organisation.objects.get(identifier="E08000901")
     ambulance = Organisation.objects.get(identifier="RZ3")

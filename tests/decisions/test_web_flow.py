@@ -588,3 +588,63 @@ def test_timeline_times_are_uk_time(ics, decision_type):
     body = text(login(ics["proposer"]).get(f"/proposals/{p.pk}/"))
     timeline = body[body.index('id="timeline-title"') :]
     assert re.search(rf"{event_time:%H}:\d\d:\d\d (GMT|BST)", timeline)
+
+
+def _decided(ics, make_proposal, n, start=0):
+    from decisions import services
+    from governance.signoffs.selectors import open_signoffs_for
+    from governance.signoffs.services import signoff_decide
+
+    for i in range(start, start + n):
+        p = make_proposal(
+            "50000",
+            title=f"Decision {i}",
+            is_confidential=i % 2 == 0,
+            exemption_reason="Commercial (s43)" if i % 2 == 0 else "",
+        )
+        services.proposal_submit(actor=ics["proposer"], proposal=p)
+        services.proposal_review(actor=ics["secretariat"], proposal=p, accept=True)
+        for who in ("trust_sign", "council_sign", "vcse_sign"):
+            signoff = open_signoffs_for(ics[who]).get(subject_id=p.pk)
+            signoff_decide(actor=ics[who], signoff=signoff, outcome="approve")
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm caches (content types)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_register_and_csv_queries_do_not_grow_per_entry(ics, make_proposal):
+    _decided(ics, make_proposal, 2)
+    clients = {"anonymous": Client(), "party": login(ics["council_sign"])}
+    clients["outsider"] = login(ics["outsider"])
+    urls = ("/decisions/", "/decisions/export.csv")
+    few = {(who, url): _queries(c, url) for who, c in clients.items() for url in urls}
+    _decided(ics, make_proposal, 6, start=2)
+    many = {(who, url): _queries(c, url) for who, c in clients.items() for url in urls}
+    assert few == many
+    # and the rows are right: a party sees every title, the public only the public ones
+    public = text(Client().get("/decisions/"))
+    assert "Decision 1" in public and "Decision 0" not in public
+    party = text(login(ics["council_sign"]).get("/decisions/"))
+    assert all(f"Decision {i}" in party for i in range(8))
+
+
+def test_batched_detail_rule_agrees_with_entry_shows_detail(ics, make_proposal):
+    from django.contrib.auth.models import AnonymousUser
+
+    from decisions import selectors
+
+    _decided(ics, make_proposal, 4)
+    entries = list(selectors.register_entries())
+    users = [AnonymousUser(), *(ics[w] for w in ("outsider", "vcse_sign", "council_sign"))]
+    users += [ics["secretariat"], ics["auditor"], ics["proposer"]]
+    for user in users:
+        batched = selectors.entries_showing_detail(user, entries)
+        assert batched == {e.pk for e in entries if selectors.entry_shows_detail(user, e)}
+    assert len(selectors.entries_showing_detail(AnonymousUser(), entries)) == 2

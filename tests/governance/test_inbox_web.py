@@ -197,3 +197,27 @@ def test_a_membership_ending_takes_the_inbox_away(ics, in_signoff, superuser):  
     client = login(ics["council_sign"])
     assert f"/signoffs/{signoff.pk}/" not in text(client.get("/inbox/"))
     assert client.get(f"/signoffs/{signoff.pk}/").status_code == 404
+
+
+def test_inbox_queries_do_not_grow_per_signoff(ics, make_proposal):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def raise_and_accept(n):
+        for _ in range(n):
+            p = make_proposal("50000")
+            services.proposal_submit(actor=ics["proposer"], proposal=p)
+            services.proposal_review(actor=ics["secretariat"], proposal=p, accept=True)
+
+    def queries(client):
+        client.get("/inbox/")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/inbox/").status_code == 200
+        return len(ctx.captured_queries)
+
+    client = login(ics["council_sign"])
+    raise_and_accept(2)
+    few = queries(client)
+    raise_and_accept(6)
+    assert queries(client) == few
+    assert text(client.get("/inbox/")).count("/signoffs/") == 8
