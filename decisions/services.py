@@ -535,12 +535,16 @@ def _enter_decision(
         {
             "person": c.person.get_full_name() or c.person.get_username(),
             "organisation": c.signoff.organisation.name,
-            "interest": c.description,
+            # an interest kept off the published register is named only by type and body
+            "interest": c.description
+            if c.interest.is_published
+            else f"{c.interest.get_interest_type_display()} in "
+            f"{c.interest.related_organisation.name}",
             "handling": c.handling,
         }
         for c in ConflictDeclaration.objects.filter(
             signoff__subject_type__model="proposal", signoff__subject_id=p.pk
-        ).select_related("person", "signoff__organisation")
+        ).select_related("person", "signoff__organisation", "interest__related_organisation")
     ]
     entry = DecisionEntry.objects.create(
         proposal=p,

@@ -144,6 +144,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "ICS governance engine API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStatusEnum": "decisions.models.ProposalStatus",
+        "SignOffStatusEnum": "governance.signoffs.models.SignOffStatus",
+        "DecisionOutcomeEnum": "decisions.models.DecisionOutcome",
+        "SignOffDecisionEnum": ["abstain", "approve", "reject"],
+    },
 }
 
 if not DEBUG:

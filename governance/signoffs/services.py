@@ -34,12 +34,27 @@ def _conflict_message(interests) -> str:
 
 def _record_conflicts(signoff: SignOff, person, interests, handling: str) -> None:
     for interest in interests:
-        ConflictDeclaration.objects.get_or_create(
+        _declaration, created = ConflictDeclaration.objects.get_or_create(
             signoff=signoff,
             person=person,
             interest=interest,
             defaults={"description": str(interest), "handling": handling},
         )
+        if created:
+            audit_record(
+                actor=None,
+                verb="signoff.conflict_recorded",
+                target=signoff.subject,
+                organisation=signoff.organisation,
+                target_label=_label(signoff),
+                changes={"signoff": signoff.pk, "person": person.pk, "interest": interest.pk},
+                reason=handling,
+            )
+
+
+def _label(signoff: SignOff) -> str:
+    subject = signoff.subject
+    return subjects.for_model(subject).label(subject)
 
 
 def refresh_blocked(signoff: SignOff) -> bool:
@@ -62,6 +77,17 @@ def refresh_blocked(signoff: SignOff) -> bool:
     if blocked != signoff.blocked:
         SignOff.objects.filter(pk=signoff.pk).update(blocked=blocked)
         signoff.blocked = blocked
+        audit_record(
+            actor=None,
+            verb="signoff.blocked" if blocked else "signoff.unblocked",
+            target=signoff.subject,
+            organisation=signoff.organisation,
+            target_label=_label(signoff),
+            changes={"signoff": signoff.pk, "blocked": {"before": not blocked, "after": blocked}},
+            reason="Every authorised signatory has a declared conflict of interest."
+            if blocked
+            else "A signatory free of conflict is available.",
+        )
         if blocked:
             notifications.signoff_blocked(signoff)
     return blocked
@@ -90,6 +116,8 @@ def signoff_decide(*, actor, signoff: SignOff, outcome: str, comment: str = "") 
         raise ValidationError(_conflict_message(found))
 
     task = signoff.task
+    if task is None:
+        raise ValidationError("This sign-off is no longer part of a running workflow.")
     with transaction.atomic(), task.activation() as activation:
         locked = SignOff.objects.select_for_update().get(pk=signoff.pk)
         if locked.status != SignOffStatus.PENDING:
@@ -119,7 +147,7 @@ def signoff_decide(*, actor, signoff: SignOff, outcome: str, comment: str = "") 
                 "status": {"before": SignOffStatus.PENDING, "after": status},
             },
             reason=comment,
-            target_label=subjects.for_model(subject).label(subject),
+            target_label=_label(locked),
         )
         activation.execute()
     return locked

@@ -146,3 +146,35 @@ def test_reject_needs_a_comment_and_bad_outcome_is_refused(ics, make_proposal):
     signoff_decide(actor=ics["council_sign"], signoff=council, outcome="abstain")
     with pytest.raises(ValidationError):  # decided once only
         signoff_decide(actor=ics["council_sign"], signoff=council, outcome="approve")
+
+
+def test_conflicts_and_blocking_are_audited(ics, make_proposal):
+    from governance.audit.models import AuditEvent
+
+    _declare(ics["council_sign"], ics["trust"])
+    p = _in_signoff(ics, make_proposal)
+    verbs = set(AuditEvent.objects.filter(target_id=str(p.pk)).values_list("verb", flat=True))
+    assert {"signoff.conflict_recorded", "signoff.blocked"} <= verbs
+
+
+def test_an_unpublished_interest_is_not_published_in_the_register(ics, make_proposal):
+    interest = interest_declare(
+        actor=ics["trust_sign"],
+        person=ics["trust_sign"],
+        interest_type="non_financial_personal",
+        description="Private family matter XYZZY",
+        related_organisation=ics["vcse"],
+        valid_from=datetime.date(2020, 1, 1),
+        is_published=False,
+    )
+    p = _in_signoff(ics, make_proposal)
+    for who, org in (("trust_sign2", "trust"), ("council_sign", "council"), ("vcse_sign", "vcse")):
+        signoff_decide(
+            actor=ics[who],
+            outcome="approve",
+            signoff=SignOff.objects.get(subject_id=p.pk, organisation=ics[org]),
+        )
+    entry = DecisionEntry.objects.get(proposal=p)
+    assert interest.pk and entry.conflicts
+    assert "XYZZY" not in str(entry.conflicts)
+    assert "VCSE Alliance" in entry.conflicts[0]["interest"]
