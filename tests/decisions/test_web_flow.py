@@ -130,9 +130,17 @@ def test_officer_decided_end_to_end(ics, decision_type, django_capture_on_commit
     assert positions == sorted(positions)
     assert detail.count("Signed off: approved") == 3
     timeline = detail[detail.index('id="timeline-title"') :]
-    for org in ("Acute Trust", "City Council", "VCSE Alliance", "Test ICB"):
-        assert org in timeline
-    assert "sec" in timeline and "System (automatic step)" in timeline
+    rows = timeline.split("<tr>")[2:]  # [0] before the table, [1] the header row
+
+    def row(phrase, who, org):
+        return any(phrase in r and f"<td>{who}</td>" in r and f"<td>{org}</td>" in r for r in rows)
+
+    assert row("Raised as a draft", "proposer", "Acute Trust")
+    assert row("Accepted by the secretariat", "sec", "Test ICB")
+    assert row("Signed off: approved", "trust_sign", "Acute Trust")
+    assert row("Signed off: approved", "council_sign", "City Council")
+    assert row("Signed off: approved", "vcse_sign", "VCSE Alliance")
+    assert row("Approved by the delegated officer", "System (automatic step)", "Acute Trust")
     assert "GMT" in timeline or "BST" in timeline  # UK time, labelled
 
     # the public register, without login
