@@ -656,3 +656,35 @@ def test_batched_detail_rule_agrees_with_entry_shows_detail(ics, make_proposal):
         batched = selectors.entries_showing_detail(user, entries)
         assert batched == {e.pk for e in entries if selectors.entry_shows_detail(user, e)}
     assert len(selectors.entries_showing_detail(AnonymousUser(), entries)) == 2
+
+
+def test_bad_edit_shows_errors_and_writes_nothing(ics, decision_type):
+    p = raise_via_web(ics, decision_type)
+    proposer = login(ics["proposer"])
+    data = {
+        "title": "  ",
+        "summary": "Fund 20 step-down beds.",
+        "financial_value": "-5",
+        "decision_type": decision_type.pk,
+        "host_organisation": p.host_organisation_id,
+        "affected_organisations": [ics["trust"].pk],
+        "is_confidential": "on",
+    }
+    before = audit_count()
+    response = proposer.post(f"/proposals/{p.pk}/edit/", data)
+    assert response.status_code == 200
+    body = text(response)
+    assert 'id="id_title_error"' in body and 'id="id_exemption_reason_error"' in body
+    data.update(title="Community beds", is_confidential="", exemption_reason="")
+    response = proposer.post(f"/proposals/{p.pk}/edit/", data)
+    assert 'id="id_financial_value_error"' in text(response)
+    assert "The amount cannot be negative." in text(response)
+    p.refresh_from_db()
+    assert (str(p.financial_value), p.affected_organisations.count()) == ("50000.00", 3)
+    assert audit_count() == before
+    # once decided, nobody edits it
+    submit_and_accept(ics, p)
+    for who, org in (("trust_sign", "trust"), ("council_sign", "council"), ("vcse_sign", "vcse")):
+        sign_via_web(ics, p, who, org)
+    assert proposer.get(f"/proposals/{p.pk}/edit/").status_code == 403
+    assert login(ics["secretariat"]).post(f"/proposals/{p.pk}/edit/", data).status_code == 403
