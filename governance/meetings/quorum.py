@@ -2,7 +2,9 @@
 
 A committee's quorum rule is data (``QuorumRule``): a minimum number of voting members
 present and/or a fraction of all voting members, optionally with certain roles among
-them (e.g. one executive and one non-executive). Only voting members who are present
+them (e.g. one executive and one non-executive). A requirement's key is a role, or
+several roles joined by "|" any of which satisfies it (e.g. "non_executive|chair|vice_chair"
+where the chair and vice-chair are non-executives). Only voting members who are present
 and not excluded count. A member the chair excludes from an item (from its discussion
 and/or its vote, because of a conflict of interest) does not count towards that item's
 quorum and cannot vote on it. The requirement itself is computed from every voting
@@ -87,6 +89,11 @@ class VoteResult:
         return "approved" if self.carried else "rejected"
 
 
+def role_label(key: str) -> str:
+    """ "non_executive|chair" → "non-executive or chair" """
+    return " or ".join(role.replace("_", "-") for role in key.split("|"))
+
+
 def validate_rule(rule: QuorumRule, role_names: Iterable[str]) -> dict[str, str]:
     """Problems with a rule, by field (empty if the rule is sound)."""
     errors: dict[str, str] = {}
@@ -98,7 +105,7 @@ def validate_rule(rule: QuorumRule, role_names: Iterable[str]) -> dict[str, str]
         errors["quorum_fraction"] = "The fraction must be more than 0 and at most 1."
     known = set(role_names)
     for role, count in dict(rule.required_roles or {}).items():
-        if role not in known:
+        if not role or not set(str(role).split("|")) <= known:
             errors["quorum_required_roles"] = f"Unknown role {role!r}."
         elif not isinstance(count, int) or isinstance(count, bool) or count < 1:
             errors["quorum_required_roles"] = f"The number of {role} members must be 1 or more."
@@ -125,16 +132,16 @@ def evaluate(rule: QuorumRule, seats: Iterable[Seat]) -> QuorumResult:
     role_counts: dict[str, int] = {}
     for seat in counted:
         role_counts[seat.role] = role_counts.get(seat.role, 0) + 1
-    missing = {
-        role: need - role_counts.get(role, 0)
-        for role, need in dict(rule.required_roles or {}).items()
-        if role_counts.get(role, 0) < need
-    }
+    missing = {}
+    for key, need in dict(rule.required_roles or {}).items():
+        have = sum(role_counts.get(role, 0) for role in key.split("|"))
+        if have < need:
+            missing[key] = need - have
     reasons = []
     if len(counted) < required:
         reasons.append(f"{len(counted)} of the {required} voting members needed are present")
-    for role, short in missing.items():
-        reasons.append(f"{short} more {role.replace('_', '-')} member(s) needed")
+    for key, short in missing.items():
+        reasons.append(f"{short} more {role_label(key)} member(s) needed")
     if excluded:
         reasons.append(f"not counted (conflict of interest): {', '.join(excluded)}")
     return QuorumResult(

@@ -153,3 +153,19 @@ def ready_proposal(ics, make_proposal):  # noqa: F811
         return p
 
     return make
+
+
+@pytest.fixture
+def travel(monkeypatch):
+    """Move "now" (django.utils.timezone.now) to a given aware datetime."""
+    import django.utils.timezone as tz
+
+    def to(moment: datetime.datetime):
+        monkeypatch.setattr(tz, "now", lambda: moment)
+
+    return to
+
+
+@pytest.fixture
+def private_root(settings, tmp_path):
+    settings.PACKS_PRIVATE_ROOT = str(tmp_path / "private")

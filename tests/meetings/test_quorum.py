@@ -96,6 +96,22 @@ def test_minimum_and_fraction_take_the_larger():
     assert quorum.required_number(QuorumRule(fraction=Decimal("0.5")), 0) == 1  # never zero
 
 
+def test_a_requirement_may_accept_several_roles():
+    rule = QuorumRule(
+        fraction=Decimal("0.5"),
+        required_roles={"executive": 1, "non_executive|chair|vice_chair": 1},
+    )
+    # no non-executive present, but the chair is: enough
+    result = quorum.evaluate(rule, board(present={0, 2, 3, 7, 8}))
+    assert result.quorate
+    result = quorum.evaluate(rule, board(present={2, 3, 7, 8, 9}))
+    assert result.missing_roles == {"non_executive|chair|vice_chair": 1}
+    assert "1 more non-executive or chair or vice-chair member(s) needed" in result.reasons
+    roles = ["chair", "vice_chair", "executive", "non_executive"]
+    assert quorum.validate_rule(rule, roles) == {}
+    assert quorum.validate_rule(QuorumRule(min_members=1, required_roles={"chair|pope": 1}), roles)
+
+
 def test_min_members_only():
     rule = QuorumRule(min_members=3)
     assert quorum.evaluate(rule, board(present={0, 1, 2})).quorate

@@ -99,6 +99,17 @@ class Committee(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def required_roles_display(self) -> list[str]:
+        """e.g. ["1 executive", "1 non-executive, chair or vice-chair"]"""
+        labels = dict(CommitteeRole.choices)
+        out = []
+        for key, n in (self.quorum_required_roles or {}).items():
+            names = [labels.get(r, r).lower().replace(" member", "") for r in key.split("|")]
+            joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+            out.append(f"{n} {joined}")
+        return out
+
 
 class CommitteeMemberQuerySet(models.QuerySet):
     def on(self, day: datetime.date | None = None) -> CommitteeMemberQuerySet:

@@ -1,0 +1,233 @@
+"""Forms of the secretariat's pages. Forms only parse input; services validate and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from governance.meetings.models import (
+    COVER_FIELDS,
+    ActionStatus,
+    CommitteeKind,
+    CommitteeRole,
+    Outcome,
+    Part,
+    Purpose,
+    Session,
+)
+from governance.organisations.models import Organisation
+
+NED_OR_CHAIR = "non_executive|chair|vice_chair"
+DATE = forms.DateInput(attrs={"type": "date"})
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the fields it names."""
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def people():
+    return get_user_model().objects.filter(is_active=True).order_by("last_name", "first_name")
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class CommitteeForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=CommitteeKind.choices)
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.filter(is_active=True), label="Host organisation"
+    )
+    terms_of_reference = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    quorum_min_members = forms.IntegerField(
+        min_value=1, required=False, label="Quorum: at least this many voting members"
+    )
+    quorum_fraction = forms.DecimalField(
+        min_value=0,
+        max_value=1,
+        decimal_places=3,
+        required=False,
+        label="Quorum: at least this fraction of voting members (e.g. 0.5)",
+    )
+    required_executive = forms.IntegerField(
+        min_value=0, required=False, initial=0, label="…including at least this many executives"
+    )
+    required_non_executive = forms.IntegerField(
+        min_value=0,
+        required=False,
+        initial=0,
+        label="…and at least this many non-executives",
+    )
+    chair_counts_as_non_executive = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="The chair and vice-chair count as non-executive members for the quorum",
+    )
+    chair_has_casting_vote = forms.BooleanField(required=False, initial=True)
+    papers_due_days = forms.IntegerField(min_value=0, initial=10, label="Papers due (days before)")
+    publication_clear_days = forms.IntegerField(
+        min_value=0, initial=5, label="Public papers published (clear days before)"
+    )
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        roles = {}
+        chair_too = data.pop("chair_counts_as_non_executive", False)
+        for role in ("executive", "non_executive"):
+            n = data.pop(f"required_{role}", 0) or 0
+            if n:
+                key = NED_OR_CHAIR if role == "non_executive" and chair_too else role
+                roles[key] = n
+        data["quorum_required_roles"] = roles
+        return data
+
+    @staticmethod
+    def initial_from(committee) -> dict:
+        roles = committee.quorum_required_roles or {}
+        ned = roles.get(NED_OR_CHAIR, roles.get("non_executive", 0))
+        return {
+            "name": committee.name,
+            "kind": committee.kind,
+            "organisation": committee.organisation_id,
+            "terms_of_reference": committee.terms_of_reference,
+            "quorum_min_members": committee.quorum_min_members,
+            "quorum_fraction": committee.quorum_fraction,
+            "required_executive": roles.get("executive", 0),
+            "required_non_executive": ned,
+            "chair_counts_as_non_executive": NED_OR_CHAIR in roles or not roles,
+            "chair_has_casting_vote": committee.chair_has_casting_vote,
+            "papers_due_days": committee.papers_due_days,
+            "publication_clear_days": committee.publication_clear_days,
+        }
+
+
+class MemberForm(forms.Form):
+    user = PersonChoice(queryset=people(), label="Person")
+    organisation = forms.ModelChoiceField(Organisation.objects.filter(is_active=True))
+    role = forms.ChoiceField(choices=CommitteeRole.choices)
+    title = forms.CharField(max_length=200, required=False, label="Title (e.g. Chief Executive)")
+    is_voting = forms.BooleanField(required=False, initial=True, label="Voting member")
+    valid_from = forms.DateField(widget=DATE, label="From")
+    valid_to = forms.DateField(widget=DATE, required=False, label="To (last day)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people()
+
+
+class MemberEditForm(MemberForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["user"]
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False)
+    start = forms.DateTimeField(widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"])
+    location = forms.CharField(max_length=300, required=False, label="Place")
+    online_link = forms.URLField(required=False, assume_scheme="https")
+    session = forms.ChoiceField(choices=Session.choices)
+
+
+class ItemForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    presenter = forms.CharField(max_length=200, required=False)
+    purpose = forms.ChoiceField(choices=Purpose.choices)
+    part = forms.TypedChoiceField(choices=Part.choices, coerce=int)
+    exemption_reason = forms.CharField(
+        max_length=300, required=False, label="Exemption reason (Part 2 only)"
+    )
+    duration_minutes = forms.IntegerField(min_value=1, max_value=480, initial=10)
+
+
+class PaperCreateForm(forms.Form):
+    author = PersonChoice(queryset=people())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["author"].queryset = people()
+
+
+class PaperForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in (*COVER_FIELDS, ("body", "The paper")):
+            self.fields[name] = forms.CharField(
+                label=label,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 12 if name == "body" else 4}),
+                help_text="Rich text (HTML): headings, lists, tables and links are kept.",
+            )
+
+
+class AppendixForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False)
+    file = forms.FileField(label="PDF file")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class GuestForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    capacity = forms.CharField(max_length=200, required=False, label="Role / items attended")
+
+
+class DeclarationAddForm(forms.Form):
+    person = PersonChoice(queryset=people())
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, people_qs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people_qs if people_qs is not None else people()
+
+
+class DeclarationDecideForm(forms.Form):
+    excluded_from_discussion = forms.BooleanField(required=False)
+    excluded_from_vote = forms.BooleanField(required=False)
+    withdrawn = forms.BooleanField(required=False, label="Not a conflict (withdrawn)")
+    chair_decision = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="The chair's decision"
+    )
+
+
+class DiscussionForm(forms.Form):
+    discussion = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("", "— from the votes —"), *Outcome.choices], required=False
+    )
+    resolution = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    votes_for = forms.IntegerField(min_value=0, required=False)
+    votes_against = forms.IntegerField(min_value=0, required=False)
+    abstentions = forms.IntegerField(min_value=0, required=False)
+    casting_vote = forms.ChoiceField(
+        choices=[("", "Not used"), ("for", "For"), ("against", "Against")], required=False
+    )
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    owner = PersonChoice(queryset=people())
+    due_date = forms.DateField(widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people()
+
+
+class ActionUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+    progress = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -1,0 +1,273 @@
+"""A meeting's page (agenda with times and pack page numbers, papers, packs) and the
+secretariat's agenda editing, tabling and pack generation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from governance import subjects
+from governance.meetings import packbuild, policy, selectors
+from governance.meetings.forms import ItemForm, MeetingForm, ReasonForm
+from governance.meetings.models import PackVariant, PackVersion
+from governance.meetings.services import agenda, packs
+from governance.meetings.views.common import (
+    attempt,
+    item_or_404,
+    managed_meeting,
+    meeting_or_404,
+)
+
+
+def job_status_url(job_id: int) -> str:
+    try:
+        return reverse("packs:job-status", args=[job_id])
+    except NoReverseMatch:
+        return f"/jobs/{job_id}/status/"
+
+
+def pack_is_current(meeting, pack) -> bool:
+    if pack is None:
+        return False
+    order = [i.pk for i in selectors.agenda(meeting)]
+    contents = pack.contents or {}
+    return contents.get("order") == order and contents.get("revisions") == (
+        packbuild.included_revisions(meeting, pack.variant)
+    )
+
+
+def _running_jobs(meeting):
+    from governance.packs.models import JobStatus, RenderJob
+
+    return RenderJob.objects.filter(
+        kind=packs.JOB_KIND,
+        params__meeting=meeting.pk,
+        status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+    )
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = meeting_or_404(request.user, pk)
+    if not policy.sees_private(request.user, meeting.committee):
+        return redirect("meetings:public-meeting", pk=meeting.pk)
+    items = list(selectors.agenda(meeting).select_related("paper", "decision"))
+    times = selectors.item_times(meeting, items)
+    pack = selectors.latest_full_pack(meeting, PackVariant.MEMBERS)
+    pages = pack.item_pages if pack else {}
+    rows = [
+        {
+            "item": item,
+            "time": times[item.pk],
+            "page": pages.get(str(item.pk)),
+            "paper": getattr(item, "paper", None),
+            "decision": getattr(item, "decision", None),
+        }
+        for item in items
+    ]
+    jobs = list(_running_jobs(meeting))
+    return render(
+        request,
+        "meetings/meeting.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "can_manage": policy.can_manage(request.user, meeting.committee),
+            "pack": pack,
+            "pack_current": pack_is_current(meeting, pack),
+            "public_pack": selectors.latest_full_pack(meeting, PackVariant.PUBLIC),
+            "versions": PackVersion.objects.filter(meeting=meeting).order_by("variant", "-number"),
+            "jobs": [{"job": j, "url": job_status_url(j.pk)} for j in jobs],
+            "due": selectors.papers_due_date(meeting),
+            "publication": selectors.publication_date(meeting),
+            "published": selectors.is_published(meeting),
+            "previous": selectors.previous_meeting(meeting),
+            "next": selectors.next_meeting(meeting),
+            "minutes": getattr(meeting, "minutes", None),
+            "started": meeting.start <= timezone.now(),
+        },
+    )
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = managed_meeting(request.user, pk)
+    initial = {
+        "title": meeting.title,
+        "start": timezone.localtime(meeting.start).strftime("%Y-%m-%dT%H:%M"),
+        "location": meeting.location,
+        "online_link": meeting.online_link,
+        "session": meeting.session,
+    }
+    form = MeetingForm(request.POST or None, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form, agenda.meeting_update, actor=request.user, meeting=meeting, **form.cleaned_data
+        )
+    ):
+        return redirect("meetings:meeting", pk=meeting.pk)
+    return render(request, "meetings/form.html", {"form": form, "title": f"Edit {meeting}"})
+
+
+@login_required
+def meeting_cancel(request, pk):
+    meeting = managed_meeting(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            agenda.meeting_cancel,
+            actor=request.user,
+            meeting=meeting,
+            reason=form.cleaned_data["reason"],
+        )
+    ):
+        return redirect("meetings:meeting", pk=meeting.pk)
+    return render(request, "meetings/form.html", {"form": form, "title": f"Cancel {meeting}"})
+
+
+@login_required
+@require_POST
+def meeting_close(request, pk):
+    meeting = managed_meeting(request.user, pk)
+    try:
+        agenda.meeting_close(actor=request.user, meeting=meeting)
+        messages.success(request, "The meeting is recorded as held.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("meetings:run", pk=meeting.pk)
+
+
+@login_required
+def item_new(request, pk):
+    meeting = managed_meeting(request.user, pk)
+    form = ItemForm(request.POST or None, initial={"part": 1, "purpose": "decision"})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(form, agenda.item_add, actor=request.user, meeting=meeting, **form.cleaned_data)
+    ):
+        return redirect("meetings:meeting", pk=meeting.pk)
+    return render(request, "meetings/form.html", {"form": form, "title": f"Add an item: {meeting}"})
+
+
+@login_required
+def item_edit(request, pk):
+    item = item_or_404(request.user, pk, manage=True)
+    fields = ("title", "presenter", "purpose", "part", "exemption_reason", "duration_minutes")
+    form = ItemForm(request.POST or None, initial={f: getattr(item, f) for f in fields})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(form, agenda.item_update, actor=request.user, item=item, **form.cleaned_data)
+    ):
+        return redirect("meetings:meeting", pk=item.meeting_id)
+    return render(request, "meetings/form.html", {"form": form, "title": f"Edit item {item}"})
+
+
+@login_required
+@require_POST
+def item_move(request, pk):
+    item = item_or_404(request.user, pk, manage=True)
+    direction = request.POST.get("direction")
+    try:
+        target = int(request.POST.get("position") or 0) or (
+            item.position - 1 if direction == "up" else item.position + 1
+        )
+        agenda.item_move(actor=request.user, item=item, to_position=target)
+    except (ValueError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect(reverse("meetings:meeting", args=[item.meeting_id]) + f"#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def item_remove(request, pk):
+    item = item_or_404(request.user, pk, manage=True)
+    try:
+        agenda.item_remove(actor=request.user, item=item)
+        messages.success(request, "The item was removed.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("meetings:meeting", pk=item.meeting_id)
+
+
+@login_required
+def table(request, pk):
+    """Table a proposal ready for decision, an escalated risk … in one action."""
+    meeting = managed_meeting(request.user, pk)
+    candidates = selectors.tabling_candidates()
+    if request.method == "POST":
+        key = request.POST.get("subject", "")
+        chosen = next((c for c in candidates if f"{c.model_label}:{c.subject.pk}" == key), None)
+        if chosen is None:
+            messages.error(request, "Choose a record that is waiting for a decision.")
+        else:
+            try:
+                item = agenda.item_table_subject(
+                    actor=request.user,
+                    meeting=meeting,
+                    subject=chosen.subject,
+                    presenter=request.POST.get("presenter", ""),
+                )
+                messages.success(request, f"Tabled as item {item.position}.")
+                return redirect("meetings:meeting", pk=meeting.pk)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+    kinds = {
+        st.model._meta.label_lower: st.model._meta.verbose_name for st in subjects.registered()
+    }
+    return render(
+        request,
+        "meetings/table.html",
+        {"meeting": meeting, "candidates": candidates, "kinds": kinds},
+    )
+
+
+@login_required
+@require_POST
+def packs_generate(request, pk):
+    meeting = managed_meeting(request.user, pk)
+    try:
+        jobs = packs.packs_generate(actor=request.user, meeting=meeting)
+        messages.success(request, f"Generating {len(jobs)} pack(s).")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#packs")
+
+
+@login_required
+def pack_download(request, pk):
+    """A pack version to those who may see it (the members' pack: private viewers only)."""
+    version = get_object_or_404(PackVersion.objects.select_related("meeting__committee"), pk=pk)
+    meeting = meeting_or_404(request.user, version.meeting_id)
+    private = policy.sees_private(request.user, meeting.committee)
+    if version.variant == PackVariant.MEMBERS and not private:
+        raise Http404("No such pack.")
+    if version.variant == PackVariant.PUBLIC and not (private or selectors.is_published(meeting)):
+        raise Http404("No such pack.")
+    return _pdf_response(version)
+
+
+def _pdf_response(version: PackVersion):
+    try:
+        handle = version.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The pack file is missing.") from exc
+    day = selectors.meeting_date(version.meeting)
+    name = (
+        f"{version.meeting.committee.name}-{day:%Y-%m-%d}-{version.variant}-v{version.number}.pdf"
+    )
+    return FileResponse(
+        handle, filename=name.replace(" ", "-"), content_type="application/pdf", as_attachment=False
+    )

@@ -1,0 +1,173 @@
+"""A paper's page: its cover sheet and body (written in the app), appendices, and the
+secretariat's approval. The author may use it even if not on the committee."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from governance.meetings import policy, selectors
+from governance.meetings.forms import AppendixForm, PaperCreateForm, PaperForm, ReasonForm
+from governance.meetings.models import COVER_FIELDS, AgendaItem, Paper, PaperAppendix
+from governance.meetings.services import papers
+from governance.meetings.views.common import attempt, item_or_404
+
+MAX_UPLOAD_READ = 64 * 1024 * 1024
+
+
+def _paper_or_404(user, item_pk: int) -> tuple[AgendaItem, Paper | None]:
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__committee"), pk=item_pk)
+    paper = Paper.objects.filter(item=item).first()
+    if paper is not None and paper.author_id == user.pk and user.is_active:
+        return item, paper
+    item = item_or_404(user, item_pk)
+    return item, paper
+
+
+@login_required
+def paper_page(request, pk):
+    item, paper = _paper_or_404(request.user, pk)
+    committee = item.meeting.committee
+    can_manage = policy.can_manage(request.user, committee)
+    can_edit = paper is not None and policy.can_edit_paper(request.user, paper)
+    form = None
+    if paper is not None and can_edit:
+        initial = {name: getattr(paper, name) for name, _ in (*COVER_FIELDS, ("body", ""))}
+        form = PaperForm(request.POST or None, initial=initial)
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and attempt(
+                form, papers.paper_update, actor=request.user, paper=paper, **form.cleaned_data
+            )
+        ):
+            messages.success(request, "The paper was saved.")
+            return redirect("meetings:paper", pk=item.pk)
+    elif request.method == "POST":
+        raise PermissionDenied("You cannot edit this paper.")
+    return render(
+        request,
+        "meetings/paper.html",
+        {
+            "item": item,
+            "meeting": item.meeting,
+            "paper": paper,
+            "form": form,
+            "can_manage": can_manage,
+            "can_edit": can_edit,
+            "sections": [(label, getattr(paper, name)) for name, label in COVER_FIELDS]
+            if paper
+            else [],
+            "create_form": PaperCreateForm(initial={"author": request.user.pk})
+            if can_manage and paper is None
+            else None,
+            "appendix_form": AppendixForm() if can_edit else None,
+            "return_form": ReasonForm() if can_manage else None,
+            "due": selectors.papers_due_date(item.meeting),
+        },
+    )
+
+
+@login_required
+@require_POST
+def paper_create(request, pk):
+    item = item_or_404(request.user, pk, manage=True)
+    form = PaperCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            papers.paper_create(actor=request.user, item=item, author=form.cleaned_data["author"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, "Choose the author.")
+    return redirect("meetings:paper", pk=item.pk)
+
+
+def _paper_action(request, pk, func, success, **kwargs):
+    item, paper = _paper_or_404(request.user, pk)
+    if paper is None:
+        raise Http404("This item has no paper.")
+    try:
+        func(actor=request.user, paper=paper, **kwargs)
+        messages.success(request, success)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("meetings:paper", pk=item.pk)
+
+
+@login_required
+@require_POST
+def paper_submit(request, pk):
+    return _paper_action(request, pk, papers.paper_submit, "The paper was submitted.")
+
+
+@login_required
+@require_POST
+def paper_approve(request, pk):
+    return _paper_action(request, pk, papers.paper_approve, "The paper was approved for the pack.")
+
+
+@login_required
+@require_POST
+def paper_return(request, pk):
+    return _paper_action(
+        request,
+        pk,
+        papers.paper_return,
+        "The paper was returned to its author.",
+        reason=request.POST.get("reason", ""),
+    )
+
+
+@login_required
+@require_POST
+def appendix_add(request, pk):
+    item, paper = _paper_or_404(request.user, pk)
+    if paper is None:
+        raise Http404("This item has no paper.")
+    form = AppendixForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose a PDF file to upload.")
+        return redirect("meetings:paper", pk=item.pk)
+    upload = form.cleaned_data["file"]
+    data = upload.read(MAX_UPLOAD_READ)
+    try:
+        papers.appendix_add(
+            actor=request.user,
+            paper=paper,
+            title=form.cleaned_data["title"],
+            data=data,
+            filename=upload.name,
+        )
+        messages.success(request, "The appendix was added.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("meetings:paper", pk=item.pk)
+
+
+@login_required
+@require_POST
+def appendix_remove(request, pk):
+    appendix = get_object_or_404(PaperAppendix.objects.select_related("paper"), pk=pk)
+    item, _paper = _paper_or_404(request.user, appendix.paper.item_id)
+    try:
+        papers.appendix_remove(actor=request.user, appendix=appendix)
+        messages.success(request, "The appendix was removed.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("meetings:paper", pk=item.pk)
+
+
+@login_required
+def appendix_download(request, pk):
+    appendix = get_object_or_404(PaperAppendix.objects.select_related("paper"), pk=pk)
+    _paper_or_404(request.user, appendix.paper.item_id)
+    try:
+        handle = appendix.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing.") from exc
+    return FileResponse(handle, filename=appendix.original_name, content_type="application/pdf")
