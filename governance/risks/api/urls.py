@@ -1,3 +1,11 @@
 """API routes of this app (mounted under /api/v1/)."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from governance.risks.api.views import EscalationViewSet, RiskViewSet
+
+router = SimpleRouter()
+router.register("risks", RiskViewSet, basename="api-risk")
+router.register("risk-escalations", EscalationViewSet, basename="api-risk-escalation")
+
+urlpatterns = router.urls

@@ -1,0 +1,109 @@
+"""Reading the register: the list with its heat map, one risk, and the BAF report."""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from governance import permissions
+from governance.audit.selectors import events_for
+from governance.organisations.models import Organisation
+from governance.risks import charts, policy, reports, scoring, selectors
+from governance.risks.forms import ReviewForm, SignOffForm, StatusForm
+from governance.risks.models import ReviewTaskStatus, RiskCategory, RiskStatus, StrategicObjective
+from governance.risks.selectors import RegisterFilter
+
+
+def _cell_url(filters: RegisterFilter):
+    def url(likelihood: int, consequence: int) -> str:
+        query = filters.query_string(likelihood=likelihood, consequence=consequence)
+        return f"/risks/?{query}#register"
+
+    return url
+
+
+@login_required
+def risk_list(request):
+    filters = RegisterFilter.from_params(request.GET)
+    counts = selectors.heat_map_counts(request.user, filters)
+    risks = selectors.register(request.user, filters).prefetch_related("partners")
+    url = _cell_url(filters)
+    return render(
+        request,
+        "risks/register.html",
+        {
+            "filters": filters,
+            "filter_errors": filters.errors,
+            "risks": risks,
+            "heat_map": charts.heat_map_svg(counts, url=url),
+            "heat_map_rows": charts.heat_map_rows(counts, url),
+            "heat_map_total": sum(counts.values()),
+            "bands": scoring.BANDS,
+            "statuses": RiskStatus.choices,
+            "categories": RiskCategory.objects.select_related("appetite"),
+            "organisations": Organisation.objects.filter(is_active=True),
+            "objectives": StrategicObjective.objects.filter(is_active=True),
+            "cell": filters.likelihood is not None or filters.consequence is not None,
+            "clear_cell": filters.query_string(likelihood=None, consequence=None),
+            "can_raise": bool(permissions.organisation_ids(request.user, roles=policy.RISK_ROLES)),
+        },
+    )
+
+
+def visible_risk_or_404(user, pk: int):
+    return get_object_or_404(selectors.risks_visible_to(user), pk=pk)
+
+
+@login_required
+def risk_detail(request, pk: int, *, review_form=None, status_form=None, signoff_forms=None):
+    risk = visible_risk_or_404(request.user, pk)
+    assessments = list(risk.assessments.select_related("assessed_by"))
+    appetite = risk.category.appetite_max_score
+    my_signoffs = list(
+        selectors.open_signoffs_of(request.user, risk).select_related("organisation")
+    )
+    signoff_forms = signoff_forms or {}
+    return render(
+        request,
+        "risks/detail.html",
+        {
+            "risk": risk,
+            "partners": list(risk.partners.all()),
+            "assessments": assessments,
+            "trajectory": charts.trajectory_svg(
+                charts.trajectory_points(risk, assessments), appetite=appetite
+            ),
+            "appetite": appetite,
+            "threshold": scoring.escalation_threshold(appetite),
+            "signoffs": selectors.signoffs_of(risk),
+            "my_signoffs": [(s, signoff_forms.get(s.pk) or SignOffForm()) for s in my_signoffs],
+            "escalations": risk.escalations.select_related("recorded_by"),
+            "review_tasks": risk.review_tasks.filter(status=ReviewTaskStatus.OPEN),
+            "events": events_for(risk).order_by("-seq")[:50],
+            "can_edit": policy.can_edit(request.user, risk),
+            "can_submit": policy.can_submit(request.user, risk),
+            "can_review": policy.can_review(request.user, risk),
+            "can_change_status": policy.can_change_status(request.user, risk)
+            and not risk.pending_change,
+            "review_form": review_form or ReviewForm(),
+            "status_form": status_form or StatusForm(),
+            "today": timezone.localdate(),
+        },
+        status=400 if (review_form or status_form or signoff_forms) else 200,
+    )
+
+
+@login_required
+def baf_report(request):
+    filters = RegisterFilter.from_params(request.GET)
+    started = time.perf_counter()
+    pdf = reports.baf_report_pdf(request.user, filters)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'inline; filename="baf-report-{stamp}.pdf"'
+    response["Server-Timing"] = f"render;dur={(time.perf_counter() - started) * 1000:.0f}"
+    return response
