@@ -4,6 +4,7 @@ substance (money, SoRD, confidentiality) and their errors are shown next to the 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from decisions.attachments import inspect_pdf
@@ -42,8 +43,6 @@ def _check_pdf(upload):
     """Check an uploaded file is a readable PDF by its content (not its name)."""
     if not upload:
         return upload
-    from django.conf import settings
-
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise forms.ValidationError(
             f"The file is {upload.size / 1048576:.1f} MiB; the limit is "
