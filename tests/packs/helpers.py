@@ -122,3 +122,11 @@ def recording_server():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def reset_broker_connections(app) -> None:
+    """Forget every cached broker connection after a test changed the broker settings."""
+    from kombu import pools
+
+    pools.reset()
+    app._after_fork()  # drops the app's cached connection and producer pools

@@ -1,15 +1,14 @@
 """The Celery path with a real Redis broker renders the same pack as the in-process path.
 
 Needs CELERY_TEST_BROKER_URL (CI starts redis-server and sets it); skipped without it.
-A worker runs in a thread of this process (celery.contrib.testing), on a queue of its
-own, so leftovers on the broker cannot interfere.
+A worker runs in a thread of this process (celery.contrib.testing). The queue is purged
+first; a stray message for a job that does not exist, or is already taken, does nothing.
 """
 
 from __future__ import annotations
 
 import os
 import time
-import uuid
 
 import pytest
 
@@ -30,13 +29,12 @@ def celery_worker(settings, monkeypatch):
     from governance.celery import app
 
     monkeypatch.setenv("CELERY_SKIP_CHECKS", "1")  # CI runs `manage.py check` on its own
-    queue = f"packs-test-{uuid.uuid4().hex[:8]}"
-    keys = ("broker_url", "task_always_eager", "task_default_queue", "result_backend")
+    keys = ("broker_url", "task_always_eager", "result_backend")
     saved = {key: app.conf[key] for key in keys}
-    app.conf.update(
-        broker_url=BROKER, task_always_eager=False, task_default_queue=queue, result_backend=None
-    )
+    app.conf.update(broker_url=BROKER, task_always_eager=False, result_backend=None)
     settings.CELERY_BROKER_URL = BROKER
+    helpers.reset_broker_connections(app)
+    app.control.purge()
     jobs.register_job(jobkinds.PACK_KIND, jobkinds.build_pack)
     try:
         with start_worker(
@@ -46,7 +44,7 @@ def celery_worker(settings, monkeypatch):
     finally:
         jobs.unregister_job(jobkinds.PACK_KIND)
         app.conf.update(saved)
-        app.pool.force_close_all()
+        helpers.reset_broker_connections(app)
 
 
 def wait_for(job_id: int, seconds: float = 180) -> RenderJob:

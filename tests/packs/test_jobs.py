@@ -158,11 +158,12 @@ def test_unreachable_broker_fails_the_job(people, django_capture_on_commit_callb
         broker_connection_retry=False,
         broker_connection_max_retries=0,
     )
+    helpers.reset_broker_connections(app)
     try:
         job = enqueue(django_capture_on_commit_callbacks, people["creator"], jobkinds.FAILING_KIND)
     finally:
         app.conf.update(saved)
-        app.pool.force_close_all()
+        helpers.reset_broker_connections(app)
     assert job.status == JobStatus.FAILED
     assert "job queue could not be reached" in job.message
 
