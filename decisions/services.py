@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -543,7 +544,8 @@ def _enter_decision(
             "handling": c.handling,
         }
         for c in ConflictDeclaration.objects.filter(
-            signoff__subject_type__model="proposal", signoff__subject_id=p.pk
+            signoff__subject_type=ContentType.objects.get_for_model(Proposal),
+            signoff__subject_id=p.pk,
         ).select_related("person", "signoff__organisation", "interest__related_organisation")
     ]
     entry = DecisionEntry.objects.create(

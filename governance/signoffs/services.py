@@ -38,7 +38,11 @@ def _record_conflicts(signoff: SignOff, person, interests, handling: str) -> Non
             signoff=signoff,
             person=person,
             interest=interest,
-            defaults={"description": str(interest), "handling": handling},
+            defaults={
+                "description": f"{interest.get_interest_type_display()} in "
+                f"{interest.related_organisation.name}: {interest.description}",
+                "handling": handling,
+            },
         )
         if created:
             audit_record(
