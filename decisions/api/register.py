@@ -3,7 +3,7 @@
 Everybody, signed in or not, sees every entry; a confidential entry shows only its
 reference, date and exemption reason unless ``entry_shows_detail`` says the caller may
 see more (the parties to it, the ICB secretariat, auditors). A page of the list asks
-the same question for all its entries at once (``entries_shown_in_full``).
+the same question for all its entries at once (``decisions.selectors.entries_showing_detail``).
 """
 
 from __future__ import annotations
@@ -15,21 +15,8 @@ from rest_framework.response import Response
 
 from decisions.api.serializers import ConfidentialEntrySerializer, RegisterEntrySerializer
 from decisions.models import DecisionEntry
-from decisions.selectors import entry_shows_detail, proposals_visible_to, register_entries
+from decisions.selectors import entries_showing_detail, entry_shows_detail, register_entries
 from governance.api.serializers import ERRORS
-
-
-def entries_shown_in_full(user, entries) -> set[int]:
-    """Ids of the entries ``user`` sees in full: ``entry_shows_detail`` for many entries
-    in one query (a public entry always; a confidential one if its proposal is visible
-    to the user). tests/decisions/test_api_access.py checks the two always agree."""
-    confidential = [e.proposal_id for e in entries if e.is_confidential]
-    visible = (
-        set(proposals_visible_to(user).filter(pk__in=confidential).values_list("pk", flat=True))
-        if confidential
-        else set()
-    )
-    return {e.pk for e in entries if not e.is_confidential or e.proposal_id in visible}
 
 
 def entry_data(entry: DecisionEntry, in_full: bool) -> dict:
@@ -73,7 +60,7 @@ class DecisionRegisterViewSet(
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        shown = entries_shown_in_full(request.user, page)
+        shown = entries_showing_detail(request.user, page)
         return self.get_paginated_response([entry_data(e, e.pk in shown) for e in page])
 
     def retrieve(self, request, *args, **kwargs):

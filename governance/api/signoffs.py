@@ -8,32 +8,16 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance import permissions
 from governance.api.serializers import ERRORS, SignOffDetailSerializer, SignOffSerializer
-from governance.organisations.models import Role
 from governance.signoffs import selectors
 from governance.signoffs.models import SignOff
+from governance.signoffs.selectors import signoffs_visible_to
 from governance.signoffs.services import OUTCOMES, signoff_decide
-
-
-def signoffs_visible_to(user) -> QuerySet[SignOff]:
-    """Sign-offs the user may look at: their organisations' as a signatory; all of them
-    for the ICB secretariat, auditors and superusers; none otherwise.
-
-    (Belongs with governance.signoffs.selectors; kept here until that module takes it.)
-    """
-    qs = SignOff.objects.select_related("organisation", "signatory", "subject_type")
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
-        return qs
-    return qs.filter(organisation_id__in=permissions.organisation_ids(user, roles=[Role.SIGNATORY]))
 
 
 class SignOffDecideInput(serializers.Serializer):

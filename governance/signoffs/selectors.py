@@ -31,3 +31,21 @@ def signoffs_for(subject, round: int | None = None) -> QuerySet[SignOff]:
 
 def statuses_of_round(subject, round: int) -> list[str]:
     return list(signoffs_for(subject, round).values_list("status", flat=True))
+
+
+def signoffs_visible_to(user) -> QuerySet[SignOff]:
+    """Sign-offs of the organisations the user signs for, in any status; every sign-off
+    for the ICB secretariat, auditors and superusers (who read them, not sign them)."""
+    qs = SignOff.objects.select_related("organisation", "signatory", "subject_type")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
+        return qs
+    return qs.filter(organisation_id__in=permissions.organisation_ids(user, roles=[Role.SIGNATORY]))
+
+
+def blocked_signoffs_visible_to(user) -> QuerySet[SignOff]:
+    """Open sign-offs no signatory may give for conflicts: the ICB secretariat acts."""
+    if not permissions.is_system_secretariat(user):
+        return SignOff.objects.none()
+    return signoffs_visible_to(user).filter(status=SignOffStatus.PENDING, blocked=True)

@@ -9,18 +9,21 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from viewflow.workflow.models import Task
 
 from governance import permissions, subjects
 from governance.interests.selectors import conflicts
-from governance.organisations.models import Organisation, Role
+from governance.organisations.models import Organisation
 from governance.signoffs import notifications
 from governance.signoffs.forms import SignOffForm, add_service_errors
-from governance.signoffs.models import SignOff, SignOffStatus
-from governance.signoffs.selectors import open_signoffs_for
+from governance.signoffs.models import SignOffStatus
+from governance.signoffs.selectors import (
+    blocked_signoffs_visible_to,
+    open_signoffs_for,
+    signoffs_visible_to,
+)
 from governance.signoffs.services import parties_of, signoff_decide
 from governance.workflow import OPEN_TASK_STATUSES, SecretariatTask
 
@@ -43,24 +46,6 @@ def describe(obj) -> Subject:
         return Subject("(record no longer exists)", "")
     kind = subjects.for_model(obj)
     return Subject(kind.label(obj), kind.url(obj))
-
-
-def signoffs_visible_to(user) -> QuerySet[SignOff]:
-    """Sign-offs of the organisations the user signs for, in any status; every
-    sign-off for the ICB secretariat, auditors and superusers (who read, not sign)."""
-    qs = SignOff.objects.select_related("organisation", "signatory", "subject_type")
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
-        return qs
-    return qs.filter(organisation_id__in=permissions.organisation_ids(user, roles=[Role.SIGNATORY]))
-
-
-def blocked_signoffs_visible_to(user) -> QuerySet[SignOff]:
-    """Open sign-offs no signatory may give for conflicts: the ICB secretariat acts."""
-    if not permissions.is_system_secretariat(user):
-        return SignOff.objects.none()
-    return signoffs_visible_to(user).filter(status=SignOffStatus.PENDING, blocked=True)
 
 
 def secretariat_tasks(user) -> list[dict]:

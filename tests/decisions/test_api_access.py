@@ -8,9 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from decisions.api.register import entries_shown_in_full
 from decisions.models import DecisionEntry, Proposal
-from decisions.selectors import entry_shows_detail
+from decisions.selectors import entries_showing_detail, entry_shows_detail
 from governance.audit.models import AuditEvent
 from governance.organisations.models import Role
 from governance.signoffs.models import SignOff
@@ -178,7 +177,7 @@ def test_register_follows_entry_shows_detail_for_every_caller(
     for who in callers:
         user = AnonymousUser() if who is None else ics[who]
         expected = {e.pk for e in entries if entry_shows_detail(user, e)}
-        assert entries_shown_in_full(user, entries) == expected, who
+        assert entries_showing_detail(user, entries) == expected, who
         listed = api.get(who, REGISTER)["results"]
         in_full = {e["reference"] for e in listed if "title" in e}
         assert in_full == {e.reference for e in entries if e.pk in expected}, who
