@@ -21,6 +21,7 @@ records progress, the result or the failure; the UI polls ``packs:job-status``.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
@@ -32,6 +33,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -259,3 +261,18 @@ def job_fail(*, job_id: int, message: str, started: float | None = None) -> Rend
             reason=job.message,
         )
     return job
+
+
+def jobs_fail_stale(*, older_than: datetime.timedelta) -> int:
+    """Fail queued or running jobs started (or queued) longer ago than ``older_than``:
+    their worker died or their message was lost. Returns how many were failed."""
+    cutoff = timezone.now() - older_than
+    stale = RenderJob.objects.filter(
+        Q(status=JobStatus.QUEUED, created_at__lt=cutoff)
+        | Q(status=JobStatus.RUNNING, started_at__lt=cutoff)
+    ).values_list("pk", flat=True)
+    count = 0
+    for job_id in list(stale):
+        job_fail(job_id=job_id, message="The job did not finish: its worker stopped or was lost.")
+        count += 1
+    return count

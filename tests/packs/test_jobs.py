@@ -218,3 +218,19 @@ def test_progress_template_renders(done_job):
     html = render_to_string("packs/job_progress.html", {"job": done_job})
     assert reverse("packs:job-status", args=[done_job.pk]) in html
     assert reverse("packs:job-download", args=[done_job.pk]) in html
+
+
+def test_stale_jobs_are_failed(people, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=False):
+        old = jobs.job_enqueue(actor=people["creator"], kind=jobkinds.PACK_KIND, params={})
+        fresh = jobs.job_enqueue(actor=people["creator"], kind=jobkinds.PACK_KIND, params={})
+    RenderJob.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    assert jobs.jobs_fail_stale(older_than=datetime.timedelta(hours=1)) == 1
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.status == JobStatus.FAILED and "did not finish" in old.message
+    assert fresh.status == JobStatus.QUEUED

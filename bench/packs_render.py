@@ -1,0 +1,174 @@
+"""Benchmark: board packs of realistic size through ``render_pack``.
+
+    .venv/bin/python bench/packs_render.py [--pages 60,200] [--public]
+
+Builds packs of roughly the requested sizes (a dozen-plus items with full cover sheets,
+papers of prose and tables, and uploaded appendices: a finance report, a landscape
+trajectory table, a scanned-style letter) and renders each in the isolated render
+process. Prints pages, size, wall time, pages/s and peak memory (maxrss) of the render
+process and of this process. Run in a fresh process for each size if you want each
+peak on its own: maxrss of children is the largest seen so far.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only")
+
+PROSE = (
+    "The system continues to face sustained pressure in urgent and emergency care, with "
+    "four-hour performance at {n}% against the 78% interim standard. Ambulance handover "
+    "delays have reduced following the introduction of the regional escalation protocol, "
+    "and the discharge-to-assess pathway has released an average of {m} beds a day. "
+)
+
+
+def prose(paragraphs: int, seed: int) -> str:
+    return "".join(
+        f"<p>{PROSE.format(n=70 + (seed + i) % 9, m=20 + (seed * 7 + i) % 30)}</p>"
+        for i in range(paragraphs)
+    )
+
+
+def table(rows: int) -> str:
+    head = "<tr><th>Scheme</th><th>Budget £k</th><th>Actual £k</th><th>Variance £k</th></tr>"
+    body = "".join(
+        f"<tr><td>Scheme {r + 1}</td><td>{1000 + r * 37}</td><td>{990 + r * 41}</td>"
+        f"<td>{(990 + r * 41) - (1000 + r * 37)}</td></tr>"
+        for r in range(rows)
+    )
+    return f"<table><thead>{head}</thead><tbody>{body}</tbody></table>"
+
+
+def appendix(pages: int, title: str, landscape: bool = False) -> bytes:
+    from weasyprint import HTML
+
+    size = "A4 landscape" if landscape else "A4"
+    body = "".join(
+        f'<section style="break-before: page"><h1>{title}, page {p + 1}</h1>'
+        f"{prose(6, p)}{table(12)}</section>"
+        for p in range(pages)
+    )
+    return HTML(string=f"<style>@page {{ size: {size} }}</style>{body}").write_pdf()
+
+
+def build_spec(target_pages: int, variant: str):
+    from governance.packs.spec import PackAppendix, PackItem, PackSpec
+
+    # Calibrated on this content: pages ≈ 20 + 40 × scale.
+    scale = max(0.3, (target_pages - 20) / 40)
+
+    def n(base: int) -> int:
+        return max(1, round(base * scale))
+
+    finance = appendix(n(6), "Month 9 finance report")
+    trajectory = appendix(n(2), "Elective recovery trajectory", landscape=True)
+    letter = appendix(2, "Letter from NHS England")
+    items = []
+    titles = [
+        "Apologies, quorum and declarations",
+        "Minutes and action log",
+        "Chief executive's report",
+        "Integrated performance report",
+        "Finance report, month 9",
+        "Winter resilience plan",
+        "Urgent and emergency care recovery",
+        "Elective recovery",
+        "Primary care access recovery plan",
+        "Mental health investment standard",
+        "Board Assurance Framework",
+        "Questions from the public",
+        "Community services procurement",
+        "Estates disposal options",
+        "Workforce: senior leadership changes",
+    ]
+    for index, title in enumerate(titles):
+        part = 2 if index >= 12 else 1
+        paper = f"<h3>Background</h3>{prose(n(5), index)}<h3>Analysis</h3>"
+        paper += f"{prose(n(4), index + 3)}{table(n(10))}<h3>Next steps</h3>"
+        paper += prose(n(3), index + 5)
+        appendices = []
+        if index == 3:
+            appendices = [PackAppendix("Performance trajectory", trajectory)]
+        if index == 4:
+            appendices = [PackAppendix("Finance report", finance)]
+        if index == 8:
+            appendices = [PackAppendix("NHS England letter", letter)]
+        items.append(
+            PackItem(
+                number=str(index + 1),
+                title=title,
+                presenter="Chief Finance Officer" if index % 2 else "Chief Executive",
+                purpose=["decision", "assurance", "noting"][index % 3],
+                part=part,
+                minutes_allotted=15,
+                start_time=datetime.time(10 + index // 4, (index % 4) * 15),
+                cover_sheet={
+                    "Purpose": "<p>For decision.</p>",
+                    "Recommendation": "<p>The board is asked to approve the plan.</p>",
+                    "Executive summary": prose(2, index),
+                    "Risks": "<p>BAF risks 2 and 5.</p>",
+                    "Financial implications": "<p>£1.2m non-recurrent, within plan.</p>",
+                    "Conflicts of interest": "<p>None declared.</p>",
+                    "Equality and quality impact": "<p>Assessment completed; no concerns.</p>",
+                },
+                paper_html=paper,
+                appendices=appendices,
+                withheld_reason="Commercial interests (Part 2)." if part == 2 else None,
+                is_late=index == 6,
+            )
+        )
+    return PackSpec(
+        title="Board meeting",
+        committee="NHS Example Integrated Care Board",
+        meeting_datetime=datetime.datetime(2026, 5, 14, 10, tzinfo=ZoneInfo("Europe/London")),
+        location="Council Chamber, Civic Centre",
+        variant=variant,
+        version_label="Version 1",
+        items=items,
+        author="ICB corporate secretariat",
+        subject="Board papers",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", default="60,200")
+    parser.add_argument("--public", action="store_true", help="render the public variant too")
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    from governance.packs.engine import render_pack
+
+    head = ("target", "variant", "pages", "KiB", "seconds", "pages/s", "child MiB", "self MiB")
+    print("{:>6} {:>8} {:>6} {:>7} {:>8} {:>8} {:>10} {:>9}".format(*head))
+    variants = ["members", "public"] if args.public else ["members"]
+    for target in [int(p) for p in args.pages.split(",")]:
+        for variant in variants:
+            spec = build_spec(target, variant)
+            started = time.perf_counter()
+            pack = render_pack(spec, time_limit=900)
+            seconds = time.perf_counter() - started
+            child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(
+                f"{target:>6} {variant:>8} {pack.page_count:>6} {len(pack.pdf) / 1024:>7.0f} "
+                f"{seconds:>8.2f} {pack.page_count / seconds:>8.1f} {child:>10.0f} {own:>9.0f}"
+            )
+            if pack.warnings:
+                print("  warnings:", pack.warnings[:5])
+
+
+if __name__ == "__main__":
+    main()
