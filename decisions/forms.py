@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from decisions.attachments import inspect_pdf
 from decisions.models import DecisionOutcome, DecisionType, ProposalStatus
+from governance.forms import add_service_errors
 from governance.organisations.models import Organisation
-from governance.signoffs.forms import add_service_errors
 
 __all__ = [
     "AttachmentForm",

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from governance.forms import add_service_errors
 from governance.interests.models import InterestType
 from governance.organisations.models import Organisation
-from governance.signoffs.forms import add_service_errors
 
 __all__ = ["InterestEndForm", "InterestForm", "add_service_errors"]
 

@@ -6,20 +6,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from governance.forms import add_service_errors
 from governance.organisations import services
 from governance.organisations.models import Membership, Organisation
 
 ORG_FIELDS = ("name", "identifier", "kind", "is_active")
 MEMBERSHIP_EDITABLE = ("role", "job_title", "start_date", "end_date")
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class OrganisationAdminForm(forms.ModelForm):

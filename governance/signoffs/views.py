@@ -14,10 +14,11 @@ from django.shortcuts import redirect, render
 from viewflow.workflow.models import Task
 
 from governance import permissions, subjects
+from governance.forms import add_service_errors
 from governance.interests.selectors import conflicts
 from governance.organisations.models import Organisation
 from governance.signoffs import notifications
-from governance.signoffs.forms import SignOffForm, add_service_errors
+from governance.signoffs.forms import SignOffForm
 from governance.signoffs.models import SignOffStatus
 from governance.signoffs.selectors import (
     blocked_signoffs_visible_to,
