@@ -180,8 +180,17 @@ def test_late_paper_gives_supplementary_and_reissue(
         v.kind for v in PackVersion.objects.filter(meeting=m, variant="public").order_by("number")
     ]
     assert public == ["full", "supplementary", "reissue"]
-    # nothing new: a plain reissue
+    # nothing new: the packs are up to date and are not generated again
     assert packs.plan(m, "members") == [(PackKind.REISSUE, None)]
+    assert packs.is_current(m, "members") and packs.is_current(m, "public")
+    with pytest.raises(ValidationError):
+        packs.packs_generate(actor=sec, meeting=m)
+    # reordering the agenda makes them out of date: a plain re-issue
+    agenda.item_move(actor=sec, item=m.items_by_name["plan"], to_position=1)
+    assert not packs.is_current(m, "members")
+    generate(ics, m, django_capture_on_commit_callbacks)
+    assert selectors.latest_pack(m, "members").kind == "reissue"
+    assert selectors.latest_pack(m, "members").number == 4
 
 
 def test_wrong_person_cannot_generate(ics, meeting_with_papers):

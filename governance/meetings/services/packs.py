@@ -40,6 +40,18 @@ def _busy(meeting: Meeting) -> bool:
     ).exists()
 
 
+def is_current(meeting: Meeting, variant: str) -> bool:
+    """Does the latest full pack of ``variant`` match the agenda and papers as they are?"""
+    last = selectors.latest_full_pack(meeting, variant)
+    if last is None:
+        return False
+    contents = last.contents or {}
+    order = list(selectors.agenda(meeting).values_list("pk", flat=True))
+    return contents.get("order") == order and contents.get("revisions") == (
+        packbuild.included_revisions(meeting, variant)
+    )
+
+
 @transaction.atomic
 def packs_generate(*, actor, meeting: Meeting, variants=(PackVariant.MEMBERS, PackVariant.PUBLIC)):
     """Queue the rendering of the meeting's packs; returns the jobs (one per variant)."""
@@ -56,6 +68,11 @@ def packs_generate(*, actor, meeting: Meeting, variants=(PackVariant.MEMBERS, Pa
         variants.remove(PackVariant.PUBLIC)  # a private meeting publishes no pack
     if _busy(m):
         raise ValidationError("The packs of this meeting are already being generated.")
+    variants = [v for v in variants if not is_current(m, v)]
+    if not variants:
+        raise ValidationError(
+            "The packs are up to date: nothing has changed since they were issued."
+        )
     jobs = [
         job_enqueue(actor=actor, kind=JOB_KIND, params={"meeting": m.pk, "variant": v})
         for v in variants

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance import subjects
-from governance.meetings import packbuild, policy, selectors
+from governance.meetings import policy, selectors
 from governance.meetings.forms import ItemForm, MeetingForm, ReasonForm
 from governance.meetings.models import PackVariant, PackVersion
 from governance.meetings.services import agenda, packs
@@ -32,14 +32,17 @@ def job_status_url(job_id: int) -> str:
         return f"/jobs/{job_id}/status/"
 
 
-def pack_is_current(meeting, pack) -> bool:
-    if pack is None:
-        return False
-    order = [i.pk for i in selectors.agenda(meeting)]
-    contents = pack.contents or {}
-    return contents.get("order") == order and contents.get("revisions") == (
-        packbuild.included_revisions(meeting, pack.variant)
+def _failed_jobs(meeting):
+    """Pack jobs that failed since the last pack was issued (their message says why)."""
+    from governance.packs.models import JobStatus, RenderJob
+
+    last = PackVersion.objects.filter(meeting=meeting).order_by("-created_at").first()
+    qs = RenderJob.objects.filter(
+        kind=packs.JOB_KIND, params__meeting=meeting.pk, status=JobStatus.FAILED
     )
+    if last is not None:
+        qs = qs.filter(created_at__gt=last.created_at)
+    return list(qs.order_by("-created_at")[:4])
 
 
 def _running_jobs(meeting):
@@ -80,7 +83,8 @@ def meeting_detail(request, pk):
             "rows": rows,
             "can_manage": policy.can_manage(request.user, meeting.committee),
             "pack": pack,
-            "pack_current": pack_is_current(meeting, pack),
+            "pack_current": packs.is_current(meeting, PackVariant.MEMBERS),
+            "failed": _failed_jobs(meeting),
             "public_pack": selectors.latest_full_pack(meeting, PackVariant.PUBLIC),
             "versions": PackVersion.objects.filter(meeting=meeting).order_by("variant", "-number"),
             "jobs": [{"job": j, "url": job_status_url(j.pk)} for j in jobs],
