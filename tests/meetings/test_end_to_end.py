@@ -327,8 +327,12 @@ def test_meeting_end_to_end(
     )
     prev_minutes = Minutes.objects.get(meeting=past_meeting)
     assert prev_minutes.status == "approved" and prev_minutes.approved_at_item == prev_item
-    # the open action from last time is in this meeting's action log
+    # the open action from last time is in this meeting's action log: page and pack
     assert past_meeting.action in selectors.action_log(meeting)
+    log_item = meeting.items.get(standing_kind=StandingKind.ACTION_LOG)
+    log_page = client.get(reverse("meetings:conduct", args=[log_item.pk])).content.decode()
+    assert "Report back on the estates disposal plan" in log_page
+    assert "Report back on the estates disposal plan" in "".join(texts)
 
     for item, outcome in ((quality, "assured"), (late_item, "approved"), (secret_item, "approved")):
         data = {"form": "decision", "outcome": outcome}

@@ -21,7 +21,7 @@ from governance.meetings.forms import (
     DiscussionForm,
     GuestForm,
 )
-from governance.meetings.models import Attendance, AttendanceStatus, Declaration
+from governance.meetings.models import Attendance, AttendanceStatus, Declaration, StandingKind
 from governance.meetings.services import actions, conduct
 from governance.meetings.views.common import attempt, item_or_404, managed_meeting
 
@@ -178,6 +178,12 @@ def item_conduct(request, pk):
             "decision": getattr(item, "decision", None),
             "action_form": action_form,
             "actions": item.actions.select_related("owner"),
+            "action_log": selectors.action_log(meeting)
+            if item.standing_kind == StandingKind.ACTION_LOG
+            else None,
+            "previous_meeting": selectors.previous_meeting(meeting)
+            if item.standing_kind == StandingKind.PREVIOUS_MINUTES
+            else None,
             "previous": meeting.items.filter(position=item.position - 1).first(),
             "next": meeting.items.filter(position=item.position + 1).first(),
         },
