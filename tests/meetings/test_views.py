@@ -206,3 +206,22 @@ def test_api_shapes(client, ics, people, board, setup):
     detail = client.get(f"/api/v1/meetings/{setup['meeting'].pk}/").json()
     assert detail["agenda_view"] == "public" and detail["agenda"] == []  # not yet published
     assert client.get(f"/api/v1/meetings/{setup['meeting'].pk}/pack/").status_code == 404
+
+
+def test_api_generate_packs(
+    client, ics, people, setup, private_root, django_capture_on_commit_callbacks
+):
+    url = f"/api/v1/meetings/{setup['meeting'].pk}/generate-packs/"
+    assert Client().post(url).status_code in (401, 403)
+    client.force_login(people["chair"])
+    assert client.post(url).status_code == 403
+    client.force_login(ics["secretariat"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 202
+    jobs = response.json()
+    assert sorted(j["variant"] for j in jobs) == ["members", "public"]
+    assert all(j["status_url"].endswith("/status/") for j in jobs)
+    # now up to date: a clear 400
+    response = client.post(url)
+    assert response.status_code == 400 and "up to date" in response.json()["detail"]

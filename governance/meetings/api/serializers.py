@@ -3,6 +3,8 @@ may see private business, and the public agenda (Part 2 items as a notice) other
 
 from __future__ import annotations
 
+import datetime
+
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
@@ -52,14 +54,14 @@ class CommitteeSerializer(serializers.ModelSerializer):
             "members",
         ]
 
-    def get_quorum(self, obj):
+    def get_quorum(self, obj) -> dict:
         return {
             "min_members": obj.quorum_min_members,
             "fraction": str(obj.quorum_fraction) if obj.quorum_fraction is not None else None,
             "required_roles": obj.quorum_required_roles or {},
         }
 
-    def get_members(self, obj):
+    def get_members(self, obj) -> list[dict]:
         return MemberSerializer(selectors.current_members(obj), many=True).data
 
 
@@ -90,16 +92,16 @@ class MeetingSerializer(serializers.ModelSerializer):
             "url",
         ]
 
-    def get_publication_date(self, obj):
+    def get_publication_date(self, obj) -> datetime.date:
         return selectors.publication_date(obj)
 
-    def get_papers_due_date(self, obj):
+    def get_papers_due_date(self, obj) -> datetime.date:
         return selectors.papers_due_date(obj)
 
-    def get_agenda_published(self, obj):
+    def get_agenda_published(self, obj) -> bool:
         return selectors.is_published(obj)
 
-    def get_url(self, obj):
+    def get_url(self, obj) -> str | None:
         return (
             reverse("meetings:public-meeting", args=[obj.pk]) if obj.session == "public" else None
         )
@@ -115,10 +117,10 @@ class MeetingDetailSerializer(MeetingSerializer):
     def _private(self, obj) -> bool:
         return policy.sees_private(self.context["request"].user, obj.committee)
 
-    def get_agenda_view(self, obj):
+    def get_agenda_view(self, obj) -> str:
         return "members" if self._private(obj) else "public"
 
-    def get_agenda(self, obj):
+    def get_agenda(self, obj) -> list[dict]:
         if not self._private(obj):
             if not selectors.is_published(obj):
                 return []
@@ -191,7 +193,7 @@ class PackSerializer(serializers.ModelSerializer):
             "download_url",
         ]
 
-    def get_download_url(self, obj):
+    def get_download_url(self, obj) -> str:
         if obj.variant == "public":
             return reverse("meetings:public-pack", args=[obj.pk])
         return reverse("meetings:pack-download", args=[obj.pk])
@@ -220,8 +222,25 @@ class ActionSerializer(serializers.ModelSerializer):
             "closed_at",
         ]
 
-    def get_owner(self, obj):
+    def get_owner(self, obj) -> str:
         return obj.owner.get_full_name() or obj.owner.get_username()
 
-    def get_item(self, obj):
+    def get_item(self, obj) -> int | None:
         return obj.item.position if obj.item_id else None
+
+
+class JobSerializer(serializers.Serializer):
+    """A queued pack job: poll ``status_url``."""
+
+    id = serializers.IntegerField(source="pk")
+    variant = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    status_url = serializers.SerializerMethodField()
+
+    def get_variant(self, job) -> str:
+        return (job.params or {}).get("variant", "")
+
+    def get_status_url(self, job) -> str:
+        from governance.meetings.views.meetings import job_status_url
+
+        return job_status_url(job.pk)

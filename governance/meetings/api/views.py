@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from governance.meetings import selectors
 from governance.meetings.api import serializers
+from governance.meetings.services import packs
 
 
 class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
@@ -52,6 +53,20 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
         if version is None:
             raise Http404("No pack is available to you for this meeting.")
         return Response(serializers.PackSerializer(version).data)
+
+    @extend_schema(request=None, responses={202: serializers.JobSerializer(many=True)})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="generate-packs",
+        permission_classes=[permissions.IsAuthenticated],
+    )
+    def generate_packs(self, request, pk=None):
+        """Queue the members' and public packs (only those out of date); poll each job's
+        ``status_url`` for progress and the result."""
+        meeting = self.get_object()
+        jobs = packs.packs_generate(actor=request.user, meeting=meeting)
+        return Response(serializers.JobSerializer(jobs, many=True).data, status=202)
 
 
 class ActionViewSet(viewsets.ReadOnlyModelViewSet):
