@@ -118,7 +118,7 @@ def job_enqueue(*, actor, kind: str, params: dict | None = None) -> RenderJob:
             target=job,
             changes={"kind": kind, "params": params, "status": JobStatus.QUEUED},
         )
-        transaction.on_commit(lambda: _dispatch(job.pk))
+        transaction.on_commit(lambda: _dispatch(job.pk), robust=True)
     return job
 
 
