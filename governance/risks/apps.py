@@ -26,3 +26,8 @@ class RisksConfig(AppConfig):
             )
         )
         register_seeder("risks", seed_risks, order=40)
+
+        from governance.risks.flows import RiskSignOffFlow
+        from governance.workflow import register_flow
+
+        register_flow(RiskSignOffFlow, icon="report_problem")

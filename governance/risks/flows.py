@@ -16,10 +16,10 @@ from viewflow.workflow import flow
 
 from governance.risks.services import rounds
 from governance.signoffs.nodes import SignOffTask, SplitEach, decided_early, organisations_of_round
-from governance.workflow import process_lock
+from governance.workflow import ReadOnlyFlowMixin, process_lock
 
 
-class RiskSignOffFlow(flow.Flow):
+class RiskSignOffFlow(ReadOnlyFlowMixin, flow.Flow):
     lock_impl = process_lock
     process_title = "Shared risk sign-off"
 

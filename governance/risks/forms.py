@@ -108,8 +108,17 @@ class RiskForm(RatingsMixin, forms.Form):
         required=False, label="Reason for the change", widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, organisations=None, owners=None, editing=False, **kwargs):
+    def __init__(
+        self, *args, organisations=None, owners=None, editing=False, lock_partners=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if lock_partners:
+            self.fields["partners"].disabled = True
+            self.fields[
+                "partners"
+            ].help_text = (
+                "Partners cannot change once the risk is registered: raise a new shared risk."
+            )
         self.fields["owning_organisation"].queryset = organisations or Organisation.objects.none()
         if owners is not None:
             self.fields["owner"].queryset = owners

@@ -210,3 +210,15 @@ def test_the_risk_is_a_registered_subject_type(rics, make_risk):
     assert st.is_confidential(risk) is False
     assert st.on_board_decision is not None
     assert not st.awaiting_decision().exists()
+
+
+def test_partners_are_fixed_once_registered(rics, registered_risk):
+    risk = registered_risk()
+    with pytest.raises(ValidationError) as exc:
+        services.risk_update(actor=rics["owner"], risk=risk, partners=[rics["trust"]])
+    assert exc.value.message_dict["partners"] == [
+        "Sharing partners can change only before the risk is registered "
+        "(raise a new shared risk instead)."
+    ]
+    # sending the same partners is no change at all
+    services.risk_update(actor=rics["owner"], risk=risk, partners=[rics["trust"], rics["council"]])

@@ -124,16 +124,19 @@ def test_edit_form_puts_service_errors_next_to_fields(client, rics, categories, 
     assert client.get(f"/risks/{risk.pk}/edit/").status_code == 200
     data = form_data(rics, categories, owner=rics["owner"].pk, reason="Re-scoped")
     data.pop("owning_organisation")
-    data["partners"] = [rics["trust"].pk]  # cannot change once registered
+    data["is_confidential"] = "on"  # without the reason: the service refuses
     response = client.post(f"/risks/{risk.pk}/edit/", data)
     assert response.status_code == 400
-    assert "Sharing partners can change only before the risk is registered" in (
+    assert "A confidential risk needs the reason it is exempt from publication." in (
         response.content.decode()
     )
-    data["partners"] = [rics["trust"].pk, rics["council"].pk]
+    assert Risk.objects.get(pk=risk.pk).title == "Winter pressures overspend"
+    data["exemption_reason"] = "Commercially sensitive (s43)"
+    data["partners"] = [rics["trust"].pk]  # ignored: partners are fixed once registered
     assert client.post(f"/risks/{risk.pk}/edit/", data).status_code == 302
     risk.refresh_from_db()
-    assert risk.title == "Discharge delays"
+    assert risk.title == "Discharge delays" and risk.is_confidential
+    assert set(risk.partners.all()) == {rics["trust"], rics["council"]}
 
 
 def test_partners_may_look_but_not_change(client, rics, registered_risk):

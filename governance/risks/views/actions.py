@@ -22,7 +22,7 @@ from governance.risks.forms import (
     StatusForm,
     apply_errors,
 )
-from governance.risks.models import RATING_FIELDS, EscalationStatus
+from governance.risks.models import RATING_FIELDS, EscalationStatus, RiskStatus
 from governance.risks.views.register import risk_detail, visible_risk_or_404
 from governance.signoffs.services import signoff_decide
 
@@ -95,11 +95,15 @@ def risk_edit(request, pk: int):
     risk = visible_risk_or_404(request.user, pk)
     if not policy.can_edit(request.user, risk):
         raise PermissionDenied("You cannot edit this risk.")
-    kwargs = {"owners": _owners([risk.owning_organisation_id]), "editing": True}
+    kwargs = {
+        "owners": _owners([risk.owning_organisation_id]),
+        "editing": True,
+        "lock_partners": risk.status not in (RiskStatus.DRAFT, RiskStatus.AWAITING_ACCEPTANCE),
+        "initial": {"partners": list(risk.partners.all())},
+    }
     if request.method != "POST":
-        initial = {k: getattr(risk, k) for k in FIELDS if k != "partners"}
-        initial["partners"] = list(risk.partners.all())
-        form = RiskForm(initial=initial, **kwargs)
+        kwargs["initial"].update({k: getattr(risk, k) for k in FIELDS if k != "partners"})
+        form = RiskForm(**kwargs)
         return render(request, "risks/form.html", {"form": form, "risk": risk})
     form = RiskForm(request.POST, **kwargs)
     if form.is_valid():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -16,6 +17,8 @@ from governance.risks import charts, policy, reports, scoring, selectors
 from governance.risks.forms import ReviewForm, SignOffForm, StatusForm
 from governance.risks.models import ReviewTaskStatus, RiskCategory, RiskStatus, StrategicObjective
 from governance.risks.selectors import RegisterFilter
+
+PAGE_SIZE = 100
 
 
 def _cell_url(filters: RegisterFilter):
@@ -31,6 +34,7 @@ def risk_list(request):
     filters = RegisterFilter.from_params(request.GET)
     counts = selectors.heat_map_counts(request.user, filters)
     risks = selectors.register(request.user, filters).prefetch_related("partners")
+    page = Paginator(risks, PAGE_SIZE).get_page(request.GET.get("page"))
     url = _cell_url(filters)
     return render(
         request,
@@ -38,7 +42,8 @@ def risk_list(request):
         {
             "filters": filters,
             "filter_errors": filters.errors,
-            "risks": risks,
+            "page": page,
+            "page_query": filters.query_string(),
             "heat_map": charts.heat_map_svg(counts, url=url),
             "heat_map_rows": charts.heat_map_rows(counts, url),
             "heat_map_total": sum(counts.values()),
