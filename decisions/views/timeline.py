@@ -30,6 +30,9 @@ VERBS = {
     f"signoff.{SignOffStatus.APPROVED}": "Signed off: approved",
     f"signoff.{SignOffStatus.REJECTED}": "Signed off: rejected",
     f"signoff.{SignOffStatus.ABSTAINED}": "Signed off: abstained",
+    "signoff.conflict_recorded": "Conflict of interest recorded",
+    "signoff.blocked": "Sign-off blocked: every signatory is conflicted",
+    "signoff.unblocked": "Sign-off unblocked",
 }
 
 FIELD_LABELS = {

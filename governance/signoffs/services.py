@@ -51,7 +51,12 @@ def _record_conflicts(signoff: SignOff, person, interests, handling: str) -> Non
                 target=signoff.subject,
                 organisation=signoff.organisation,
                 target_label=_label(signoff),
-                changes={"signoff": signoff.pk, "person": person.pk, "interest": interest.pk},
+                changes={
+                    "signoff": signoff.pk,
+                    "round": signoff.round,
+                    "person": person.pk,
+                    "interest": interest.pk,
+                },
                 reason=handling,
             )
 
@@ -87,7 +92,11 @@ def refresh_blocked(signoff: SignOff) -> bool:
             target=signoff.subject,
             organisation=signoff.organisation,
             target_label=_label(signoff),
-            changes={"signoff": signoff.pk, "blocked": {"before": not blocked, "after": blocked}},
+            changes={
+                "signoff": signoff.pk,
+                "round": signoff.round,
+                "blocked": {"before": not blocked, "after": blocked},
+            },
             reason="Every authorised signatory has a declared conflict of interest."
             if blocked
             else "A signatory free of conflict is available.",
