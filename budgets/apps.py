@@ -4,3 +4,41 @@ from django.apps import AppConfig
 class BudgetsConfig(AppConfig):
     name = "budgets"
     verbose_name = "Pooled budgets"
+
+    def ready(self):
+        from budgets import policy
+        from budgets.models import Allocation, ContributionChange
+        from budgets.money import gbp
+        from governance import subjects
+
+        subjects.register(
+            subjects.SubjectType(
+                model=Allocation,
+                parties=policy.allocation_parties,
+                label=lambda a: (
+                    f"{a.reference} {gbp(a.amount)} from {a.fund.name} to {a.recipient.name}"
+                ),
+                url=lambda a: f"/allocations/{a.pk}/",
+            )
+        )
+        subjects.register(
+            subjects.SubjectType(
+                model=ContributionChange,
+                parties=policy.change_parties,
+                label=lambda c: (
+                    f"{c.reference} {c.contribution.organisation.name}'s "
+                    f"contribution to {c.contribution.fund.name}: {gbp(c.amount_before)} to "
+                    f"{gbp(c.new_amount)}"
+                ),
+                url=lambda c: f"/contribution-changes/{c.pk}/",
+            )
+        )
+        from budgets.flows import AllocationFlow, ContributionChangeFlow
+        from governance.workflow import register_flow
+
+        register_flow(AllocationFlow, icon="savings")
+        register_flow(ContributionChangeFlow, icon="account_balance")
+        from budgets.demo import seed_budgets
+        from governance.demo.registry import register_seeder
+
+        register_seeder("budgets", seed_budgets, order=30)

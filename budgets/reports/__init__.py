@@ -1,0 +1,1 @@
+"""The pool manager's report: position (``position``), CSV (``csv``) and PDF (``pdf``)."""
