@@ -145,7 +145,7 @@ def risk_review(request, pk: int):
         raise PermissionDenied("You cannot review this risk.")
     if request.method != "POST":
         return redirect(f"/risks/{pk}/#review")
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, auto_id="review_%s")
     if form.is_valid():
         try:
             services.risk_review(actor=request.user, risk=risk, **form.cleaned_data)
@@ -167,7 +167,7 @@ def risk_review(request, pk: int):
 @require_POST
 def risk_status(request, pk: int):
     risk = visible_risk_or_404(request.user, pk)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, auto_id="status_%s")
     if form.is_valid():
         try:
             services.risk_change_status(actor=request.user, risk=risk, **form.cleaned_data)
@@ -195,7 +195,7 @@ def risk_signoff(request, pk: int, signoff_pk: int):
     signoff = selectors.open_signoffs_of(request.user, risk).filter(pk=signoff_pk).first()
     if signoff is None:
         raise Http404("No open sign-off of yours for this risk.")
-    form = SignOffForm(request.POST)
+    form = SignOffForm(request.POST, auto_id=f"signoff{signoff.pk}_%s")
     if form.is_valid():
         try:
             signoff_decide(actor=request.user, signoff=signoff, **form.cleaned_data)
@@ -213,7 +213,7 @@ def escalated(request, *, forms=None):
     escalations = selectors.escalations_visible_to(request.user)
     can_respond = policy.can_respond_to_escalation(request.user)
     open_ = [
-        (e, forms.get(e.pk) or EscalationResponseForm())
+        (e, forms.get(e.pk) or EscalationResponseForm(auto_id=f"esc{e.pk}_%s"))
         for e in escalations.filter(status=EscalationStatus.OPEN)
     ]
     responded = escalations.filter(status=EscalationStatus.RESPONDED)[:50]
@@ -229,7 +229,7 @@ def escalated(request, *, forms=None):
 @require_POST
 def escalation_respond(request, pk: int):
     esc = get_object_or_404(selectors.escalations_visible_to(request.user), pk=pk)
-    form = EscalationResponseForm(request.POST)
+    form = EscalationResponseForm(request.POST, auto_id=f"esc{esc.pk}_%s")
     if form.is_valid():
         try:
             services.escalation_respond(actor=request.user, escalation=esc, **form.cleaned_data)

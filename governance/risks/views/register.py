@@ -85,7 +85,10 @@ def risk_detail(request, pk: int, *, review_form=None, status_form=None, signoff
             "appetite": appetite,
             "threshold": scoring.escalation_threshold(appetite),
             "signoffs": selectors.signoffs_of(risk),
-            "my_signoffs": [(s, signoff_forms.get(s.pk) or SignOffForm()) for s in my_signoffs],
+            "my_signoffs": [
+                (s, signoff_forms.get(s.pk) or SignOffForm(auto_id=f"signoff{s.pk}_%s"))
+                for s in my_signoffs
+            ],
             "escalations": risk.escalations.select_related("recorded_by"),
             "review_tasks": risk.review_tasks.filter(status=ReviewTaskStatus.OPEN),
             "events": events_for(risk).order_by("-seq")[:50],
@@ -94,8 +97,8 @@ def risk_detail(request, pk: int, *, review_form=None, status_form=None, signoff
             "can_review": policy.can_review(request.user, risk),
             "can_change_status": policy.can_change_status(request.user, risk)
             and not risk.pending_change,
-            "review_form": review_form or ReviewForm(),
-            "status_form": status_form or StatusForm(),
+            "review_form": review_form or ReviewForm(auto_id="review_%s"),
+            "status_form": status_form or StatusForm(auto_id="status_%s"),
             "today": timezone.localdate(),
         },
         status=400 if (review_form or status_form or signoff_forms) else 200,
