@@ -225,3 +225,17 @@ def test_api_generate_packs(
     # now up to date: a clear 400
     response = client.post(url)
     assert response.status_code == 400 and "up to date" in response.json()["detail"]
+
+
+def test_paper_page_never_outputs_unsanitised_html(client, people, setup):
+    from governance.meetings.models import Paper
+
+    Paper.objects.filter(pk=setup["paper"].pk).update(
+        body='<script>alert("x")</script><p onclick="evil()">Body</p>',
+        risks='<img src="https://tracker.example/x.png" onerror="evil()">',
+    )
+    client.force_login(people["chair"])  # a member: reads the paper, cannot edit it
+    page = client.get(reverse("meetings:paper", args=[setup["item"].pk])).content.decode()
+    assert "<p>Body</p>" in page
+    assert "<script>alert" not in page and "onclick" not in page and "onerror" not in page
+    assert "tracker.example" not in page

@@ -59,9 +59,13 @@ def paper_page(request, pk):
             "form": form,
             "can_manage": can_manage,
             "can_edit": can_edit,
-            "sections": [(label, getattr(paper, name)) for name, label in COVER_FIELDS]
+            # stored sanitised; cleaned again on the way out (idempotent) for defence in depth
+            "sections": [
+                (label, papers.clean(getattr(paper, name))) for name, label in COVER_FIELDS
+            ]
             if paper
             else [],
+            "body": papers.clean(paper.body) if paper else "",
             "create_form": PaperCreateForm(initial={"author": request.user.pk})
             if can_manage and paper is None
             else None,
