@@ -1,61 +1,31 @@
 """The Board Assurance Framework report as PDF (WeasyPrint).
 
-The report is built only from what the reader may see (``risks_visible_to``) and
-needs nothing from outside the document: styles are inline and the heat map and
-trajectories are inline SVG. WeasyPrint is given ``DenyAllURLFetcher``, so whatever a
-risk's text contains, rendering never reads a file or opens a connection.
+The report is built only from what the reader may see (``risks_visible_to``) and needs
+nothing from outside the document: styles are inline and the heat map and trajectories
+are inline SVG. It is rendered by ``governance.risks.pdf``: in a separate process with a
+time limit (``RISKS_REPORT_TIME_LIMIT`` seconds, default 120) and a memory limit
+(``RISKS_REPORT_MEMORY_MB``, default 2048), with a fetcher that refuses every URL.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from governance import permissions
 from governance.risks import charts, scoring, selectors
 from governance.risks.models import Assessment, RiskAppetite, StrategicObjective
+from governance.risks.pdf import (  # noqa: F401 - re-exported
+    BASE_URL,
+    DenyAllURLFetcher,
+    Rendered,
+    ReportRenderError,
+    ReportTimeout,
+    URLRefused,
+    render_isolated,
+)
 from governance.risks.selectors import RegisterFilter
-
-BASE_URL = "https://risks.invalid/"
-
-
-class URLRefused(ValueError):
-    """The report asked for a URL; reports fetch nothing."""
-
-
-class DenyAllURLFetcher(URLFetcher):
-    """A WeasyPrint fetcher that refuses every URL (file, http(s), ftp, data…): the
-    report is self-contained. No urllib handlers are installed, so even a path into
-    the underlying OpenerDirector cannot reach anything. Refusals are kept in
-    ``refused`` for tests and logs."""
-
-    def __init__(self) -> None:
-        super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False)
-        self.handlers.clear()
-        self.handle_open.clear()
-        self.handle_error.clear()
-        self.process_request.clear()
-        self.process_response.clear()
-        self.refused: list[str] = []
-
-    def fetch(self, url, headers=None):
-        self.refused.append(str(url)[:200])
-        raise URLRefused(f"Refused to fetch {str(url)[:80]!r}: the BAF report loads nothing.")
-
-    def open(self, url, data=None, timeout=None):
-        raise URLRefused("The report fetcher opens no URLs.")
-
-
-@dataclass
-class Rendered:
-    pdf: bytes
-    seconds: float
-    refused: list[str]
 
 
 def report_context(user, filters: RegisterFilter | None = None) -> dict:
@@ -95,14 +65,17 @@ def report_context(user, filters: RegisterFilter | None = None) -> dict:
     }
 
 
+def report_html(user, filters: RegisterFilter | None = None) -> str:
+    return render_to_string("risks/baf_report.html", report_context(user, filters))
+
+
 def render_baf_report(user, filters: RegisterFilter | None = None) -> Rendered:
-    started = time.perf_counter()
-    html = render_to_string("risks/baf_report.html", report_context(user, filters))
-    fetcher = DenyAllURLFetcher()
-    pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher, encoding="utf-8").write_pdf(
-        pdf_variant="pdf/ua-1"
+    """The report as PDF; raises ReportTimeout or ReportRenderError if it cannot be made."""
+    return render_isolated(
+        report_html(user, filters),
+        time_limit=float(getattr(settings, "RISKS_REPORT_TIME_LIMIT", 120)),
+        memory_mb=int(getattr(settings, "RISKS_REPORT_MEMORY_MB", 2048)),
     )
-    return Rendered(pdf, time.perf_counter() - started, fetcher.refused)
 
 
 def baf_report_pdf(user, filters: RegisterFilter | None = None) -> bytes:

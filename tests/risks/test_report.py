@@ -48,6 +48,17 @@ def test_rendering_fetches_nothing_even_from_hostile_text(rics, registered_risk)
     assert rendered.seconds < 30
 
 
+def test_rendering_is_stopped_at_its_time_limit(client, rics, registered_risk, settings):
+    registered_risk()
+    settings.RISKS_REPORT_TIME_LIMIT = 0.05
+    with pytest.raises(reports.ReportTimeout):
+        reports.render_baf_report(rics["secretariat"])
+    client.force_login(rics["secretariat"])
+    response = client.get("/risks/report.pdf")
+    assert response.status_code == 503
+    assert "took longer than" in response.content.decode()
+
+
 def test_the_fetcher_refuses_every_url():
     fetcher = reports.DenyAllURLFetcher()
     html = (

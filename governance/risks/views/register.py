@@ -109,7 +109,10 @@ def risk_detail(request, pk: int, *, review_form=None, status_form=None, signoff
 def baf_report(request):
     filters = RegisterFilter.from_params(request.GET)
     started = time.perf_counter()
-    pdf = reports.baf_report_pdf(request.user, filters)
+    try:
+        pdf = reports.baf_report_pdf(request.user, filters)
+    except (reports.ReportTimeout, reports.ReportRenderError) as exc:
+        return render(request, "risks/report_failed.html", {"message": str(exc)}, status=503)
     response = HttpResponse(pdf, content_type="application/pdf")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'inline; filename="baf-report-{stamp}.pdf"'
