@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from decisions import attachments, policy
+from decisions import policy
 from decisions.models import Proposal, ProposalAttachment, ProposalStatus
+from governance import attachments
 from governance.audit.services import audit_record
 
 FIELD = "attachment"

@@ -7,8 +7,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from decisions.attachments import inspect_pdf
 from decisions.models import DecisionOutcome, DecisionType, ProposalStatus
+from governance.attachments import inspect_pdf
 from governance.forms import add_service_errors
 from governance.organisations.models import Organisation
 

@@ -12,7 +12,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from governance.meetings import pdfcheck, policy, selectors
+from governance import attachments
+from governance.meetings import policy, selectors
 from governance.meetings.models import (
     RICH_TEXT_FIELDS,
     AgendaItem,
@@ -199,8 +200,8 @@ def appendix_add(*, actor, paper: Paper, title: str, data: bytes, filename: str)
         raise PermissionDenied("Only the paper's author or the secretariat can add appendices.")
     _require_live(p.item)
     title = (title or "").strip() or (filename or "Appendix").rsplit(".", 1)[0]
-    pages = pdfcheck.inspect_pdf(data, field="file")
-    digest = pdfcheck.sha256(data)
+    pages = attachments.inspect_pdf(data, field="file")
+    digest = attachments.sha256(data)
     appendix = PaperAppendix(
         paper=p,
         title=title[:200],

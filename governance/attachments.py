@@ -1,8 +1,6 @@
-"""Checking uploaded paper appendices: PDF by content, within the size limit, readable,
-unencrypted, and without document-level scripts, launch actions or embedded files.
-
-(decisions/attachments.inspect_pdf does the first part for proposals; governance may not
-import decisions, so this small check lives here until a shared one exists in the core.)
+"""Checking uploaded PDFs (proposal attachments, paper appendices) by their content:
+a PDF within the size limit, readable, unencrypted, and without document-level scripts,
+launch actions or embedded files. The one upload check for every app.
 """
 
 from __future__ import annotations
