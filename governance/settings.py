@@ -149,6 +149,11 @@ SPECTACULAR_SETTINGS = {
         "SignOffStatusEnum": "governance.signoffs.models.SignOffStatus",
         "DecisionOutcomeEnum": "decisions.models.DecisionOutcome",
         "SignOffDecisionEnum": ["abstain", "approve", "reject"],
+        "RiskStatusEnum": "governance.risks.models.RiskStatus",
+        "RiskStatusChangeEnum": ["closed", "open", "tolerated", "treated"],
+        "EscalationStatusEnum": "governance.risks.models.EscalationStatus",
+        "EscalationOutcomeEnum": "governance.risks.models.EscalationOutcome",
+        "ReviewTaskStatusEnum": "governance.risks.models.ReviewTaskStatus",
     },
 }
 

@@ -2,7 +2,7 @@
 
 The report is built only from what the reader may see (``risks_visible_to``) and needs
 nothing from outside the document: styles are inline and the heat map and trajectories
-are inline SVG. It is rendered by ``governance.risks.pdf``: in a separate process with a
+are inline SVG. It is rendered by ``governance.pdf``: in a separate process with a
 time limit (``RISKS_REPORT_TIME_LIMIT`` seconds, default 120) and a memory limit
 (``RISKS_REPORT_MEMORY_MB``, default 2048), with a fetcher that refuses every URL.
 """
@@ -14,9 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from governance import permissions
-from governance.risks import charts, scoring, selectors
-from governance.risks.models import Assessment, RiskAppetite, StrategicObjective
-from governance.risks.pdf import (  # noqa: F401 - re-exported
+from governance.pdf import (  # noqa: F401 - re-exported
     BASE_URL,
     DenyAllURLFetcher,
     Rendered,
@@ -25,6 +23,8 @@ from governance.risks.pdf import (  # noqa: F401 - re-exported
     URLRefused,
     render_isolated,
 )
+from governance.risks import charts, scoring, selectors
+from governance.risks.models import Assessment, RiskAppetite, StrategicObjective
 from governance.risks.selectors import RegisterFilter
 
 

@@ -1,8 +1,12 @@
 """HTML to PDF with WeasyPrint, safely: nothing fetched, a time limit, a memory limit.
 
+Used for self-contained reports (the BAF report, the pool manager's report). Board packs,
+which merge uploaded appendices and may use the project's own static files, have their
+own engine in ``governance.packs``.
+
 No Django here, so the module also runs as the isolated render process::
 
-    python -m governance.risks.pdf [--memory-mb N] < report.html > result.json
+    python -m governance.pdf [--memory-mb N] < report.html > result.json
 
 ``render_isolated`` starts that process, gives it the HTML on stdin and reads
 ``{"pdf": base64, "refused": [...]}`` from stdout; it kills the process if it overruns
@@ -28,8 +32,8 @@ from pathlib import Path
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-BASE_URL = "https://risks.invalid/"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+BASE_URL = "https://report.invalid/"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 class URLRefused(ValueError):
@@ -91,7 +95,7 @@ def render_isolated(html: str, *, time_limit: float = 120, memory_mb: int = 2048
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     try:
         done = subprocess.run(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "governance.risks.pdf", "--memory-mb", str(int(memory_mb))],
+            [sys.executable, "-m", "governance.pdf", "--memory-mb", str(int(memory_mb))],
             input=html.encode("utf-8"),
             capture_output=True,
             timeout=time_limit,
