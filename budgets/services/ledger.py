@@ -13,6 +13,9 @@ from budgets import balances, locks, money, notifications, policy
 from budgets.models import Allocation, AllocationStatus, EntryKind, FundStatus, LedgerEntry
 from budgets.services._common import Errors, audit, text
 from budgets.services.funds import write_entry
+from governance.signoffs import selectors as signoff_selectors
+from governance.signoffs.models import SignOffRule
+from governance.signoffs.rules import Outcome, outcome
 
 
 def _audit(actor, verb, a: Allocation, changes=None, reason=""):
@@ -47,6 +50,17 @@ def _no_longer_fits(a: Allocation) -> str | None:
     return None
 
 
+def _signed_off(a: Allocation) -> bool:
+    """Every partner asked in the current round approved (or nobody was asked because
+    no partner has contributed anything)."""
+    from budgets.services.allocations import signing_organisations
+
+    statuses = signoff_selectors.statuses_of_round(a, a.signoff_round)
+    if not statuses:
+        return not signing_organisations(a.fund)
+    return outcome(SignOffRule.ALL, statuses) == Outcome.APPROVED
+
+
 @transaction.atomic
 def allocation_commit(*, actor, allocation: Allocation) -> Allocation:
     """Reserve the allocation's money in the ledger, if it still fits.
@@ -63,10 +77,10 @@ def allocation_commit(*, actor, allocation: Allocation) -> Allocation:
     line = locks.lock_line(a.scheme_line_id)
     a = locks.lock_allocation(a.pk)
     a.fund, a.scheme_line = fund, line
-    if a.status != AllocationStatus.IN_SIGNOFF:
+    if a.status != AllocationStatus.IN_SIGNOFF or not _signed_off(a):
         raise ValidationError(
-            f"Only an allocation signed off by the partners is committed; this one is "
-            f"{a.get_status_display().lower()}."
+            f"Only an allocation signed off by every contributing partner is committed; "
+            f"{a.reference} is {a.get_status_display().lower()}."
         )
     problem = _no_longer_fits(a)
     if problem:

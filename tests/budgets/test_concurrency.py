@@ -9,11 +9,13 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from budgets import balances, locks, services
 from budgets.models import Allocation, AllocationStatus, LedgerEntry
 from budgets.reconcile import reconcile_fund
 from governance.audit.models import AuditEvent
+from governance.signoffs.models import SignOff
 from tests.budgets.helpers import accept, raise_allocation, sign, signoff
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -106,6 +108,10 @@ def test_direct_commits_at_once_never_overspend(parties, make_fund, monkeypatch,
     allocations = []
     for amount in ["100000.00"] * 20 + ["600000.00"] * 5:
         allocations.append(accept(parties, raise_allocation(parties, fund, amount)))
+    # test set-up: mark the sign-offs given (the last one would otherwise commit at once)
+    SignOff.objects.filter(subject_type__model="allocation").update(
+        status="approved", signatory=parties["icb_sign"], decided_at=timezone.now()
+    )
     errors = run_together(
         [lambda a=a: services.allocation_commit(actor=None, allocation=a) for a in allocations]
     )

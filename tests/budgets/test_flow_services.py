@@ -302,3 +302,11 @@ def test_conflicted_signatory_cannot_sign(parties, fund, make_user):
     signoff_decide(actor=other, signoff=signoff(a, parties["council"]), outcome="approve")
     a = sign_all(parties, a, keys=("icb", "trust"))
     assert a.status == AllocationStatus.COMMITTED
+
+
+def test_the_commit_needs_every_partners_signoff(parties, fund):
+    a = accept(parties, raise_allocation(parties, fund))
+    sign(parties, a, "icb")
+    with pytest.raises(ValidationError, match="signed off by every contributing partner"):
+        services.allocation_commit(actor=None, allocation=a)
+    assert not LedgerEntry.objects.filter(allocation=a).exists()

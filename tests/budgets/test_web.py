@@ -298,3 +298,20 @@ def test_contribution_change_over_the_web(parties, fund):
     )
     r = login(parties["council_sign"]).post(f"/signoffs/{signoff.pk}/", {"outcome": "approve"})
     assert r.status_code == 302
+
+
+def test_allocation_flows_in_the_workflow_frontend(parties, fund):
+    a = raise_via_web(parties, fund)
+    review_via_web(parties, a)
+    from viewflow.workflow.models import Process
+
+    process = Process.objects.get(artifact_object_id=a.pk, flow_class__endswith="AllocationFlow")
+    client = login(parties["icb_sec"])
+    assert client.get("/workflow/allocation/chart/").status_code == 200
+    assert client.get(f"/workflow/allocation/{process.pk}/").status_code == 200
+    assert client.get("/workflow/contributionchange/chart/").status_code == 200
+    assert login(parties["requester"]).get("/workflow/allocation/flows/").status_code in (
+        302,
+        403,
+        404,
+    )
