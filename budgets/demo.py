@@ -230,21 +230,16 @@ def seed_budgets(*, stdout=None) -> None:
         "care review.",
     )
 
-    services.scheme_line_set_forecast(
-        actor=manager,
-        line=lines["S1"],
-        forecast_outturn="6750000.00",
-        note="Winter pressures: additional discharge to assess beds from December.",
-    )
-    services.scheme_line_set_forecast(
-        actor=manager,
-        line=lines["S2"],
-        forecast_outturn="4950000.00",
-        note="Vacancies in reablement.",
-    )
-    services.scheme_line_set_forecast(
-        actor=manager, line=lines["S5"], forecast_outturn="1350000.00"
-    )
+    forecasts = [
+        ("S1", "6750000.00", "Winter pressures: more discharge to assess beds from December."),
+        ("S2", "5050000.00", "Reablement vacancies in quarters 1 and 2."),
+        ("S4", "2520000.00", "Equipment demand from same-day discharges."),
+        ("S5", "1350000.00", ""),
+    ]
+    for code, amount, note in forecasts:
+        services.scheme_line_set_forecast(
+            actor=manager, line=lines[code], forecast_outturn=amount, note=note
+        )
     services.contribution_change_request(
         actor=u["mh.signatory"],
         contribution=fund.contributions.get(organisation=_org("RZ2")),

@@ -95,7 +95,7 @@ class ForecastForm(forms.Form):
         label="Forecast outturn",
         required=False,
         help_text="The year's expected spend on this line. Leave empty to assume the "
-        "commitments are spent in full.",
+        "line spends to its budget.",
     )
     forecast_note = forms.CharField(
         label="Basis of the forecast", required=False, widget=forms.Textarea(attrs={"rows": 2})

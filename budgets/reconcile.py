@@ -26,20 +26,19 @@ from budgets.models import Allocation, AllocationStatus, EntryKind, LedgerEntry,
 from budgets.money import gbp
 
 ZERO = Decimal("0.00")
-SIGN = {
-    EntryKind.CONTRIBUTION: ("contributed", 1),
-    EntryKind.ADJUSTMENT: ("contributed", 1),
-    EntryKind.COMMITMENT: ("commitments", 1),
-    EntryKind.RELEASE: ("released", 1),
-    EntryKind.SPEND: ("spent", 1),
+TOTAL_OF = {
+    EntryKind.CONTRIBUTION: "contributed",
+    EntryKind.ADJUSTMENT: "contributed",  # signed: a reduction is negative
+    EntryKind.COMMITMENT: "commitments",
+    EntryKind.RELEASE: "released",
+    EntryKind.SPEND: "spent",
 }
 
 
 def _sum_entries(entries) -> balances.Position:
     totals = defaultdict(lambda: ZERO)
     for e in entries:
-        field, _ = SIGN[e.kind]
-        totals[field] += e.amount
+        totals[TOTAL_OF[e.kind]] += e.amount
     return balances.Position(**totals)
 
 

@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200)),
                 ('description', models.TextField(blank=True)),
                 ('budget', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('forecast_outturn', models.DecimalField(blank=True, decimal_places=2, help_text="The pool manager's forecast of the year's spend; empty means the commitments are expected to be spent in full.", max_digits=14, null=True)),
+                ('forecast_outturn', models.DecimalField(blank=True, decimal_places=2, help_text="The pool manager's forecast of the year's spend; empty means the line is expected to spend to its budget.", max_digits=14, null=True)),
                 ('forecast_note', models.TextField(blank=True)),
                 ('forecast_updated_at', models.DateTimeField(blank=True, null=True)),
                 ('fund', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='budgets.pooledfund')),

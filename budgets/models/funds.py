@@ -117,7 +117,7 @@ class SchemeLine(models.Model):
         null=True,
         blank=True,
         help_text="The pool manager's forecast of the year's spend; empty means the "
-        "commitments are expected to be spent in full.",
+        "line is expected to spend to its budget.",
     )
     forecast_note = models.TextField(blank=True)
     forecast_updated_at = models.DateTimeField(null=True, blank=True)

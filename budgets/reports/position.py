@@ -8,7 +8,8 @@ split to the penny by the largest remainder method (``budgets.riskshare``), so t
 partners' figures add up exactly to the fund's.
 
 Forecast outturn of a scheme line: the pool manager's forecast if one is recorded,
-otherwise its commitments (assumed spent in full). Variance = forecast outturn less
+otherwise its budget (the line is expected to spend to plan). Variance = forecast
+outturn less
 budget (lines) or less contributions (fund): positive is an overspend, negative an
 underspend. Overspends on some lines are met first from underspends on others, so only
 the fund's net variance is shared between the partners.
@@ -133,7 +134,7 @@ def fund_report(fund: PooledFund, *, as_at: datetime.datetime | None = None) -> 
     lines = []
     for line in fund.lines.all():
         lp = line_positions.get(line.pk, balances.Position())
-        forecast = line.forecast_outturn if line.forecast_outturn is not None else lp.committed
+        forecast = line.forecast_outturn if line.forecast_outturn is not None else line.budget
         lines.append(
             LineRow(
                 line=line,

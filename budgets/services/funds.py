@@ -253,7 +253,7 @@ def scheme_line_set_forecast(
     *, actor, line: SchemeLine, forecast_outturn, note: str = ""
 ) -> SchemeLine:
     """The pool manager's forecast of the line's spend for the year (empty clears it:
-    the commitments are then assumed to be spent in full)."""
+    the line is then expected to spend to its budget)."""
     locks.audit_first()
     fund = locks.lock_fund(line.fund_id)
     line = locks.lock_line(line.pk)

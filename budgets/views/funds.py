@@ -11,6 +11,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -399,15 +400,20 @@ def change_withdraw(request, pk: int):
     return change_detail(request, pk, withdraw_form=form)
 
 
+LEDGER_PAGE = 200
+
+
 @login_required
 def ledger(request, pk: int):
     fund = visible_fund_or_404(request.user, pk)
+    page = Paginator(selectors.ledger_of(fund), LEDGER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "budgets/ledger.html",
         {
             "fund": fund,
-            "entries": selectors.ledger_of(fund),
+            "page": page,
+            "entries": page.object_list,
             "position": balances.fund_position(fund),
         },
     )

@@ -48,6 +48,22 @@ def test_demo_fund_has_allocations_in_several_states(demo):
     )
 
 
+def test_demo_report_shares_the_forecast_overspend(demo):
+    from decimal import Decimal
+
+    from budgets.reports.position import fund_report
+
+    report = fund_report(demo)
+    # S1 +250,000, S2 -150,000, S4 +120,000: a net overspend of 220,000 shared 62/34/4
+    assert report.variance == Decimal("220000.00") and report.outcome == "overspend"
+    shares = {r.organisation.identifier: r.variance for r in report.partners}
+    assert shares == {
+        "QX9": Decimal("136400.00"),
+        "E08000901": Decimal("74800.00"),
+        "RZ2": Decimal("8800.00"),
+    }
+
+
 def in_signoff_signoffs(a):
     from governance.signoffs.selectors import signoffs_for
 

@@ -31,10 +31,10 @@ def test_position_per_partner_adds_up_to_the_fund(parties, fund):
         actor=parties["manager"], line=fund.lines.get(code="S1"), forecast_outturn="650000.01"
     )
     report = fund_report(fund)
-    # lines: S1 forecast 650,000.01 (recorded), S2 none → its commitments, 0
-    assert report.forecast_outturn == D("650000.01")
-    assert report.variance == D("650000.01") - D("1000000.00")  # an underspend
-    assert report.outcome == "underspend"
+    # lines: S1 forecast 650,000.01 (recorded), S2 none → its budget, 400,000
+    assert report.forecast_outturn == D("1050000.01")
+    assert report.variance == D("50000.01")  # an overspend
+    assert report.outcome == "overspend"
     rows = {r.organisation.name: r for r in report.partners}
     for column in COLUMNS:
         assert sum(getattr(r, column) for r in report.partners) == report.totals[column], column
@@ -43,11 +43,16 @@ def test_position_per_partner_adds_up_to_the_fund(parties, fund):
     assert rows["Test ICB"].committed == D("166666.66")
     assert rows["Borough Council"].committed == D("100000.00")
     assert rows["Community Trust"].committed == D("66666.67")
-    assert rows["Test ICB"].variance == D("-174999.99")
+    # the overspend 5,000,001p: exact 2,500,000.5p, 1,500,000.3p, 1,000,000.2p → ICB's penny
+    assert {n: r.variance for n, r in rows.items()} == {
+        "Test ICB": D("25000.01"),
+        "Borough Council": D("15000.00"),
+        "Community Trust": D("10000.00"),
+    }
     assert [r.share_percent for r in report.partners] == [D("30.00"), D("20.00"), D("50.00")]
     line = {r.line.code: r for r in report.lines}
     assert line["S1"].forecast_recorded and line["S1"].variance == D("50000.01")
-    assert not line["S2"].forecast_recorded and line["S2"].variance == D("-400000.00")
+    assert not line["S2"].forecast_recorded and line["S2"].variance == D("0.00")
 
 
 def test_fixed_shares_take_the_variance(parties, make_fund):
