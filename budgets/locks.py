@@ -30,10 +30,10 @@ def _need_transaction() -> None:
 def audit_first() -> None:
     """Take the audit chain head's lock now (the first lock of every budgets change).
 
-    Uses governance.audit's own locking function (it creates the head if missing).
+    Uses governance.audit's own lock (it creates the head if missing).
     """
     _need_transaction()
-    audit_services._lock_chain_head()
+    audit_services.audit_lock()
 
 
 def lock_fund(fund_id: int) -> PooledFund:

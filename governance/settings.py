@@ -154,6 +154,10 @@ SPECTACULAR_SETTINGS = {
         "EscalationStatusEnum": "governance.risks.models.EscalationStatus",
         "EscalationOutcomeEnum": "governance.risks.models.EscalationOutcome",
         "ReviewTaskStatusEnum": "governance.risks.models.ReviewTaskStatus",
+        "AllocationStatusEnum": "budgets.models.AllocationStatus",
+        "FundStatusEnum": "budgets.models.FundStatus",
+        "EntryKindEnum": "budgets.models.EntryKind",
+        "ChangeStatusEnum": "budgets.models.ChangeStatus",
     },
 }
 

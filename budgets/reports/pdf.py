@@ -1,55 +1,20 @@
-"""The quarterly pool manager's report as PDF (WeasyPrint).
+"""The quarterly pool manager's report as PDF.
 
-The report is self-contained (inline styles, no images), and WeasyPrint is given
-``DenyAllURLFetcher``: whatever a fund's or allocation's text contains (e.g. a
-``<link rel="attachment" href="file:///etc/passwd">`` in a purpose, which Django's
-escaping already neutralises), rendering never reads a file or opens a connection.
+The report is self-contained (inline styles, no images) and is rendered by the core's
+safe renderer (``governance.pdf``): in a separate process with a time and a memory
+limit, with a WeasyPrint fetcher that refuses every URL, so whatever a fund's or an
+allocation's text contains, rendering never reads a file or opens a connection.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-
+from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from budgets.reports.position import FundReport
+from governance.pdf import DenyAllURLFetcher, Rendered, render_isolated
 
-BASE_URL = "https://funds.invalid/"
-
-
-class URLRefused(ValueError):
-    """The report asked for a URL; it may load nothing."""
-
-
-class DenyAllURLFetcher(URLFetcher):
-    """Refuses every URL (file, http(s), ftp, data…), follows no redirects and installs
-    no urllib handlers. Refusals are kept in ``refused``."""
-
-    def __init__(self) -> None:
-        super().__init__(timeout=1, allowed_protocols=(), allow_redirects=False)
-        self.handlers.clear()
-        self.handle_open.clear()
-        self.handle_error.clear()
-        self.process_request.clear()
-        self.process_response.clear()
-        self.refused: list[str] = []
-
-    def fetch(self, url, headers=None):
-        self.refused.append(str(url)[:200])
-        raise URLRefused(f"Refused to fetch {str(url)[:80]!r}: the report loads nothing.")
-
-    def open(self, url, data=None, timeout=None):
-        raise URLRefused("The report fetcher opens no URLs.")
-
-
-@dataclass
-class Rendered:
-    pdf: bytes
-    seconds: float
-    refused: list[str]
+__all__ = ["DenyAllURLFetcher", "Rendered", "render_html", "render_report"]
 
 
 def render_html(report: FundReport) -> str:
@@ -57,9 +22,8 @@ def render_html(report: FundReport) -> str:
 
 
 def render_report(report: FundReport) -> Rendered:
-    started = time.perf_counter()
-    fetcher = DenyAllURLFetcher()
-    pdf = HTML(
-        string=render_html(report), base_url=BASE_URL, url_fetcher=fetcher, encoding="utf-8"
-    ).write_pdf(pdf_variant="pdf/ua-1")
-    return Rendered(pdf, time.perf_counter() - started, fetcher.refused)
+    return render_isolated(
+        render_html(report),
+        time_limit=float(getattr(settings, "REPORT_TIME_LIMIT", 120)),
+        memory_mb=int(getattr(settings, "REPORT_MEMORY_MB", 2048)),
+    )

@@ -53,8 +53,12 @@ def diff(before: dict | None, after: dict | None) -> dict:
     }
 
 
-def _lock_chain_head() -> ChainHead:
-    """Lock (creating if need be) the chain head row for this transaction."""
+def audit_lock() -> ChainHead:
+    """Lock (creating if need be) the chain head row for the rest of this transaction.
+
+    ``audit_record`` takes this lock itself; a service that must take other row locks
+    after it (to keep one lock order and avoid deadlocks) may take it first.
+    """
     try:
         return ChainHead.objects.select_for_update().get(id=1)
     except ChainHead.DoesNotExist:
@@ -86,7 +90,7 @@ def audit_record(
     actor = actor if getattr(actor, "is_authenticated", False) else None
     # Store exactly what is hashed: the canonical JSON round-trip of the changes.
     clean_changes = json.loads(chain.canonical_json(changes or {}))
-    head = _lock_chain_head()
+    head = audit_lock()
     event = AuditEvent(
         seq=head.seq + 1,
         timestamp=timezone.now(),
