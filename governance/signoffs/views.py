@@ -26,7 +26,7 @@ from governance.signoffs.selectors import (
     signoffs_visible_to,
 )
 from governance.signoffs.services import parties_of, signoff_decide
-from governance.workflow import OPEN_TASK_STATUSES, SecretariatTask
+from governance.workflow import OPEN_TASK_STATUSES
 
 # Friendlier names for the secretariat's tasks (viewflow's node names otherwise).
 TASK_TITLES = {
@@ -49,10 +49,11 @@ def describe(obj) -> Subject:
     return Subject(kind.label(obj), kind.url(obj))
 
 
-def secretariat_tasks(user) -> list[dict]:
-    """Open tasks of the ICB secretariat (reviews, board decisions to record) in every
-    flow, each with the record it is about."""
-    if not permissions.is_system_secretariat(user):
+def tasks_for(user) -> list[dict]:
+    """Open human tasks, other than sign-offs, that the user may take in any flow — the
+    ICB secretariat's reviews and board decisions, a pool manager's allocation reviews —
+    each with the record it is about. Each node's own ``can_assign`` decides."""
+    if not getattr(user, "is_authenticated", False):
         return []
     tasks = (
         Task.objects.filter(
@@ -64,7 +65,7 @@ def secretariat_tasks(user) -> list[dict]:
     rows = []
     for task in tasks:
         node = task.flow_task
-        if not isinstance(node, SecretariatTask):
+        if node is None or not (task.owner_id == user.pk or node.can_assign(user, task)):
             continue
         subject = task.process.artifact
         rows.append(
@@ -106,7 +107,7 @@ def inbox(request):
         "signoffs/inbox.html",
         {
             "signoff_rows": _rows(signoffs, user),
-            "tasks": secretariat_tasks(user),
+            "tasks": tasks_for(user),
             "blocked_rows": _rows(blocked_signoffs_visible_to(user), user),
             "is_secretariat": permissions.is_system_secretariat(user),
         },
