@@ -32,7 +32,14 @@ from viewflow.workflow import flow
 from viewflow.workflow.flow import nodes
 
 from budgets import services
-from governance.signoffs.nodes import SignOffTask, SplitEach, decided_early, organisations_of_round
+from governance.signoffs.nodes import (
+    SignOffTask,
+    SplitEach,
+    decided_early,
+    has_signing_organisations,
+    organisations_of_round,
+    review_accepted,
+)
 from governance.workflow import ReadOnlyFlowMixin, open_subject_page, process_lock
 
 
@@ -67,17 +74,9 @@ class AllocationFlow(ReadOnlyFlowMixin, flow.Flow):
 
     start = flow.StartHandle(this.start_submission).Next(this.review)
     review = PoolManagerTask().Next(this.review_outcome)
-    review_outcome = (
-        flow.If(lambda activation: activation.process.data.get("accepted"))
-        .Then(this.needs_signoff)
-        .Else(this.returned)
-    )
+    review_outcome = flow.If(review_accepted).Then(this.needs_signoff).Else(this.returned)
     returned = flow.End()
-    needs_signoff = (
-        flow.If(lambda activation: bool(activation.process.data.get("organisations")))
-        .Then(this.split)
-        .Else(this.commit)
-    )
+    needs_signoff = flow.If(has_signing_organisations).Then(this.split).Else(this.commit)
     split = SplitEach().Next(this.sign_off, data_source=organisations_of_round)
     sign_off = SignOffTask().Next(this.join)
     join = flow.Join(continue_on_condition=decided_early).Next(this.conclude)

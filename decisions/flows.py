@@ -26,7 +26,14 @@ from viewflow import this
 from viewflow.workflow import flow
 
 from decisions import services
-from governance.signoffs.nodes import SignOffTask, SplitEach, decided_early, organisations_of_round
+from governance.signoffs.nodes import (
+    SignOffTask,
+    SplitEach,
+    decided_early,
+    has_signing_organisations,
+    organisations_of_round,
+    review_accepted,
+)
 from governance.workflow import ReadOnlyFlowMixin, SecretariatTask, process_lock
 
 
@@ -38,18 +45,10 @@ class DecisionFlow(ReadOnlyFlowMixin, flow.Flow):
     restart = flow.StartHandle(this.start_restart).Next(this.needs_signoff)
 
     review = SecretariatTask().Next(this.review_outcome)
-    review_outcome = (
-        flow.If(lambda activation: activation.process.data.get("accepted"))
-        .Then(this.needs_signoff)
-        .Else(this.returned)
-    )
+    review_outcome = flow.If(review_accepted).Then(this.needs_signoff).Else(this.returned)
     returned = flow.End()
 
-    needs_signoff = (
-        flow.If(lambda activation: bool(activation.process.data.get("organisations")))
-        .Then(this.split)
-        .Else(this.conclude)
-    )
+    needs_signoff = flow.If(has_signing_organisations).Then(this.split).Else(this.conclude)
     split = SplitEach().Next(this.sign_off, data_source=organisations_of_round)
     sign_off = SignOffTask().Next(this.join)
     join = flow.Join(continue_on_condition=decided_early).Next(this.conclude)

@@ -45,6 +45,16 @@ class SplitEach(nodes.Split):
         return self
 
 
+def review_accepted(activation) -> bool:
+    """Gateway condition: the review step recorded ``process.data["accepted"]``."""
+    return bool(activation.process.data.get("accepted"))
+
+
+def has_signing_organisations(activation) -> bool:
+    """Gateway condition: the round names at least one organisation to sign off."""
+    return bool(activation.process.data.get("organisations"))
+
+
 def organisations_of_round(activation) -> list[dict]:
     """Data source: the organisations listed in ``process.data["organisations"]``."""
     return [{"organisation": pk} for pk in activation.process.data["organisations"]]
