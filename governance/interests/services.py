@@ -30,6 +30,13 @@ def _require_editor(actor, person) -> None:
     raise PermissionDenied("Only the person or the secretariat can change a register entry.")
 
 
+def _retest_signoffs(person) -> None:
+    """Open sign-offs the person could give may become blocked or unblocked."""
+    from governance.signoffs.services import refresh_pending_for
+
+    refresh_pending_for(person)
+
+
 def _validate(interest: Interest) -> None:
     errors: dict[str, list[str]] = {}
     if interest.interest_type not in InterestType.values:
@@ -77,6 +84,7 @@ def interest_declare(
         changes=diff(None, snapshot(interest, FIELDS)),
         reason=reason,
     )
+    _retest_signoffs(person)
     return interest
 
 
@@ -98,6 +106,7 @@ def interest_update(*, actor, interest: Interest, reason: str = "", **fields) ->
         audit_record(
             actor=actor, verb="interest.updated", target=obj, changes=changes, reason=reason
         )
+        _retest_signoffs(obj.person)
     return obj
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from governance import permissions, subjects
 from governance.audit.services import audit_record
 from governance.interests.selectors import conflicts
+from governance.organisations.models import Role
 from governance.signoffs import notifications
 from governance.signoffs.models import ConflictDeclaration, SignOff, SignOffStatus
 
@@ -104,6 +105,21 @@ def refresh_blocked(signoff: SignOff) -> bool:
         if blocked:
             notifications.signoff_blocked(signoff)
     return blocked
+
+
+def refresh_pending_for(person) -> int:
+    """Re-test the open sign-offs of the organisations ``person`` signs for, after their
+    register of interests changed: a new interest can block a sign-off, an ended one can
+    unblock it. Returns how many sign-offs were looked at."""
+    org_ids = permissions.organisation_ids(person, roles=[Role.SIGNATORY])
+    pending = SignOff.objects.filter(
+        status=SignOffStatus.PENDING, organisation_id__in=org_ids
+    ).select_related("organisation")
+    count = 0
+    for signoff in pending:
+        refresh_blocked(signoff)
+        count += 1
+    return count
 
 
 def signoff_decide(*, actor, signoff: SignOff, outcome: str, comment: str = "") -> SignOff:

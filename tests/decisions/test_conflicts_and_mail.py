@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from decisions import services
 from decisions.models import DecisionEntry
@@ -178,3 +179,22 @@ def test_an_unpublished_interest_is_not_published_in_the_register(ics, make_prop
     assert interest.pk and entry.conflicts
     assert "XYZZY" not in str(entry.conflicts)
     assert "VCSE Alliance" in entry.conflicts[0]["interest"]
+
+
+def test_declaring_or_ending_an_interest_retests_open_signoffs(ics, make_proposal):
+    from governance.interests.services import interest_update
+
+    p = _in_signoff(ics, make_proposal)
+    council = SignOff.objects.get(subject_id=p.pk, organisation=ics["council"])
+    assert not council.blocked
+    interest = _declare(ics["council_sign"], ics["trust"])  # the council's only signatory
+    council.refresh_from_db()
+    assert council.blocked
+    interest_update(
+        actor=ics["council_sign"],
+        interest=interest,
+        valid_to=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    council.refresh_from_db()
+    assert not council.blocked
+    signoff_decide(actor=ics["council_sign"], signoff=council, outcome="approve")
