@@ -188,6 +188,17 @@ SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 # Uploaded PDFs (proposal attachments, paper appendices)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 
+# PDF rendering: board packs, and self-contained reports (BAF, pool manager's report).
+# Each render runs in a separate process, killed when it overruns.
+PACKS_RENDER_TIME_LIMIT = env_int("PACKS_RENDER_TIME_LIMIT", 300)
+PACKS_RENDER_MEMORY_MB = env_int("PACKS_RENDER_MEMORY_MB", 4096)
+PACKS_PRIVATE_ROOT = Path(env_str("PACKS_PRIVATE_ROOT", default=str(BASE_DIR / "private_media")))
+REPORT_TIME_LIMIT = env_int("REPORT_TIME_LIMIT", 120)
+REPORT_MEMORY_MB = env_int("REPORT_MEMORY_MB", 2048)
+
+# Token endpoint throttle (per client address); use a shared cache with several workers.
+API_TOKEN_RATE = env_str("API_TOKEN_RATE", default="20/minute")
+
 # Background jobs (board packs): Celery with a Redis broker when CELERY_BROKER_URL is
 # set; otherwise jobs run in-process so the embedded default needs no broker.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", default="")

@@ -3,8 +3,8 @@
 The report is built only from what the reader may see (``risks_visible_to``) and needs
 nothing from outside the document: styles are inline and the heat map and trajectories
 are inline SVG. It is rendered by ``governance.pdf``: in a separate process with a
-time limit (``RISKS_REPORT_TIME_LIMIT`` seconds, default 120) and a memory limit
-(``RISKS_REPORT_MEMORY_MB``, default 2048), with a fetcher that refuses every URL.
+time limit (``REPORT_TIME_LIMIT`` seconds, default 120) and a memory limit
+(``REPORT_MEMORY_MB``, default 2048), with a fetcher that refuses every URL.
 """
 
 from __future__ import annotations
@@ -73,8 +73,8 @@ def render_baf_report(user, filters: RegisterFilter | None = None) -> Rendered:
     """The report as PDF; raises ReportTimeout or ReportRenderError if it cannot be made."""
     return render_isolated(
         report_html(user, filters),
-        time_limit=float(getattr(settings, "RISKS_REPORT_TIME_LIMIT", 120)),
-        memory_mb=int(getattr(settings, "RISKS_REPORT_MEMORY_MB", 2048)),
+        time_limit=float(getattr(settings, "REPORT_TIME_LIMIT", 120)),
+        memory_mb=int(getattr(settings, "REPORT_MEMORY_MB", 2048)),
     )
 
 

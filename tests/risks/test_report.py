@@ -50,7 +50,7 @@ def test_rendering_fetches_nothing_even_from_hostile_text(rics, registered_risk)
 
 def test_rendering_is_stopped_at_its_time_limit(client, rics, registered_risk, settings):
     registered_risk()
-    settings.RISKS_REPORT_TIME_LIMIT = 0.05
+    settings.REPORT_TIME_LIMIT = 0.05
     with pytest.raises(reports.ReportTimeout):
         reports.render_baf_report(rics["secretariat"])
     client.force_login(rics["secretariat"])
