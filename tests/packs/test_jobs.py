@@ -234,3 +234,23 @@ def test_stale_jobs_are_failed(people, django_capture_on_commit_callbacks):
     fresh.refresh_from_db()
     assert old.status == JobStatus.FAILED and "did not finish" in old.message
     assert fresh.status == JobStatus.QUEUED
+
+
+def test_fail_stale_jobs_command(people, django_capture_on_commit_callbacks, capsys):
+    from django.core.management import CommandError, call_command
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=False):
+        old = jobs.job_enqueue(actor=people["creator"], kind=jobkinds.PACK_KIND, params={})
+    RenderJob.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=90)
+    )
+    call_command("fail_stale_jobs", "--minutes", "120")
+    old.refresh_from_db()
+    assert old.status == JobStatus.QUEUED
+    call_command("fail_stale_jobs", "--minutes", "60")
+    old.refresh_from_db()
+    assert old.status == JobStatus.FAILED
+    assert "1 stale job(s) marked failed" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("fail_stale_jobs", "--minutes", "0")
