@@ -26,7 +26,7 @@ def _signed_in(user) -> bool:
 
 
 def sees_all_funds(user) -> bool:
-    return permissions.sees_everything(user) or permissions.is_system_secretariat(user)
+    return permissions.reads_everything(user)
 
 
 def funds_visible_to(user) -> QuerySet[PooledFund]:

@@ -24,7 +24,7 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
     )
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
-    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
+    if permissions.reads_everything(user):
         return qs
     granted = permissions.objects_with_perm(user, VIEW_PERM, Proposal.objects.all())
     return qs.filter(

@@ -127,6 +127,12 @@ def sees_everything(user) -> bool:
     return user.is_superuser or is_auditor(user)
 
 
+def reads_everything(user) -> bool:
+    """Who may read every organisation's records: auditors and superusers (read-only), and
+    the ICB secretariat, which runs reviews, registers and meetings for the whole system."""
+    return sees_everything(user) or is_system_secretariat(user)
+
+
 def active_group_ids(user) -> QuerySet:
     """Ids of the role groups the user holds today (a subquery, not evaluated)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

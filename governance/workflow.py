@@ -101,7 +101,7 @@ class ReadOnlyFlowMixin:
     auditors only; no manual cancel/undo/revive there (those would bypass services)."""
 
     def has_view_permission(self, user, obj=None):
-        return permissions.is_system_secretariat(user) or permissions.sees_everything(user)
+        return permissions.reads_everything(user)
 
     def has_manage_permission(self, user, obj=None):
         return False
@@ -122,7 +122,7 @@ def workflow_site():
 
     class WorkflowSite(Site):
         def has_view_permission(self, user, obj=None):
-            return permissions.is_system_secretariat(user) or permissions.sees_everything(user)
+            return permissions.reads_everything(user)
 
     return WorkflowSite(
         title="ICS workflows",

@@ -13,7 +13,7 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
     """Auditors, superusers and the ICB secretariat see the whole trail; a partner
     organisation's secretariat sees its organisation's events."""
     qs = AuditEvent.objects.select_related("actor", "organisation")
-    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
+    if permissions.reads_everything(user):
         return qs
     org_ids = permissions.organisation_ids(user, roles=permissions.TRAIL_READER_ROLES)
     return qs.filter(organisation_id__in=org_ids)

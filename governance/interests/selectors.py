@@ -16,7 +16,7 @@ def interests_visible_to(user) -> QuerySet[Interest]:
     qs = Interest.objects.select_related("person", "related_organisation")
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
+    if permissions.reads_everything(user):
         return qs
     return qs.filter(person=user)
 

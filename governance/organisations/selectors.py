@@ -13,7 +13,7 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
     auditors and the ICB secretariat also see inactive ones."""
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()
-    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
+    if permissions.reads_everything(user):
         return Organisation.objects.all()
     return Organisation.objects.filter(is_active=True)
 
@@ -24,7 +24,7 @@ def memberships_visible_to(user) -> QuerySet[Membership]:
     qs = Membership.objects.select_related("user", "organisation")
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
+    if permissions.reads_everything(user):
         return qs
     managed = permissions.objects_with_perm(
         user, "organisations.manage_organisation", Organisation.objects.all()

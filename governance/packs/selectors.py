@@ -13,6 +13,6 @@ def jobs_visible_to(user) -> QuerySet[RenderJob]:
     them for the ICB secretariat (and superusers) and for auditors."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return RenderJob.objects.none()
-    if permissions.is_system_secretariat(user) or permissions.sees_everything(user):
+    if permissions.reads_everything(user):
         return RenderJob.objects.all()
     return RenderJob.objects.filter(created_by=user)

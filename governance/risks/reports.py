@@ -51,7 +51,7 @@ def report_context(user, filters: RegisterFilter | None = None) -> dict:
     return {
         "generated": timezone.localtime(),
         "reader": user,
-        "sees_all": permissions.sees_everything(user) or permissions.is_system_secretariat(user),
+        "sees_all": permissions.reads_everything(user),
         "risks": risks,
         "by_objective": by_objective,
         "other_risks": [r for r in risks if r.strategic_objective_id is None],

@@ -41,7 +41,7 @@ def risks_visible_to(user) -> QuerySet[Risk]:
     )
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
-    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
+    if permissions.reads_everything(user):
         return qs
     org_ids = permissions.organisation_ids(user)
     if not org_ids:

@@ -39,7 +39,7 @@ def signoffs_visible_to(user) -> QuerySet[SignOff]:
     qs = SignOff.objects.select_related("organisation", "signatory", "subject_type")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
-    if permissions.sees_everything(user) or permissions.is_system_secretariat(user):
+    if permissions.reads_everything(user):
         return qs
     return qs.filter(organisation_id__in=permissions.organisation_ids(user, roles=[Role.SIGNATORY]))
 
