@@ -31,7 +31,9 @@ class DecisionsConfig(AppConfig):
         register_seeder("decisions", seed_decisions, order=20)
 
 
-def _on_board_decision(proposal, *, actor, outcome, notes="", decided_on=None, decided_by=""):
+def _on_board_decision(
+    proposal, *, actor, outcome, notes="", decided_on=None, decided_by="", item=None
+):
     from decisions.services import proposal_record_decision
 
     return proposal_record_decision(

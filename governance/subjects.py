@@ -28,7 +28,8 @@ class SubjectType:
     # called by the sign-off machinery when every sign-off of a round is in
     on_signoffs_complete: Callable[..., None] | None = None
     # called when a board/committee records its decision on the record:
-    # on_board_decision(obj, *, actor, outcome, notes="", decided_on=None, decided_by="")
+    # on_board_decision(obj, *, actor, outcome, notes="", decided_on=None, decided_by="",
+    #                   item=None) -- ``item`` is the meetings.AgendaItem it was decided on
     on_board_decision: Callable[..., None] | None = None
     # records waiting to be tabled at a board/committee meeting (a QuerySet), if any
     awaiting_decision: Callable[[], QuerySet] | None = None

@@ -390,4 +390,5 @@ def _tell_owner(actor, m: Meeting, item: AgendaItem, decision: ItemDecision) -> 
         notes=decision.resolution,
         decided_on=selectors.meeting_date(m),
         decided_by=m.committee.name,
+        item=item,
     )

@@ -183,7 +183,14 @@ def escalation_respond(
 
 
 def on_board_decision(
-    risk: Risk, *, actor, outcome: str, notes: str = "", decided_on=None, decided_by: str = ""
+    risk: Risk,
+    *,
+    actor,
+    outcome: str,
+    notes: str = "",
+    decided_on=None,
+    decided_by: str = "",
+    item=None,
 ) -> Escalation:
     """``governance.subjects`` hook: a meeting recorded its decision on an escalated risk."""
     esc = Escalation.objects.filter(risk=risk, status=EscalationStatus.OPEN).first()
