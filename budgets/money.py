@@ -17,6 +17,14 @@ MAX_AMOUNT = Decimal("999999999999.99")
 HUNDRED = Decimal("100")
 
 
+# Longer text is not an amount we could store (and is not worth parsing).
+MAX_TEXT = 40
+# Anything this far out (e.g. 1E+400 or 1E-400) is refused before arithmetic, which
+# would otherwise overflow the decimal context (InvalidOperation).
+MAX_ADJUSTED_EXPONENT = 15
+MIN_ADJUSTED_EXPONENT = -15
+
+
 def _parse(value, field: str, example: str) -> Decimal:
     if isinstance(value, bool) or value is None:
         raise ValidationError({field: f"Enter an amount, e.g. {example}."})
@@ -24,6 +32,8 @@ def _parse(value, field: str, example: str) -> Decimal:
         amount = value
     else:
         text = str(value).replace(",", "").replace("£", "").replace("%", "").strip()
+        if len(text) > MAX_TEXT:
+            raise ValidationError({field: f"Enter an amount, e.g. {example} (this is too long)."})
         try:
             amount = Decimal(text)
         except (InvalidOperation, ValueError):
@@ -31,6 +41,16 @@ def _parse(value, field: str, example: str) -> Decimal:
     if not amount.is_finite():
         raise ValidationError({field: f"Enter an amount, e.g. {example}."})
     return amount
+
+
+def _too_large(amount: Decimal) -> bool:
+    return bool(amount) and amount.adjusted() > MAX_ADJUSTED_EXPONENT
+
+
+def _too_precise(amount: Decimal) -> bool:
+    if amount and amount.adjusted() < MIN_ADJUSTED_EXPONENT:
+        return True
+    return amount != amount.quantize(PENNY)
 
 
 def money(value, field: str = "amount", *, positive: bool = False) -> Decimal:
@@ -41,10 +61,10 @@ def money(value, field: str = "amount", *, positive: bool = False) -> Decimal:
         raise ValidationError({field: "The amount cannot be negative."})
     if positive and amount == 0:
         raise ValidationError({field: "The amount must be more than £0.00."})
-    if amount != amount.quantize(PENNY):
-        raise ValidationError({field: "Amounts are in pounds and pence: at most 2 decimal places."})
-    if amount > MAX_AMOUNT:
+    if _too_large(amount) or amount > MAX_AMOUNT:
         raise ValidationError({field: "The amount is too large (at most £999,999,999,999.99)."})
+    if _too_precise(amount):
+        raise ValidationError({field: "Amounts are in pounds and pence: at most 2 decimal places."})
     return amount.quantize(PENNY)
 
 
@@ -53,7 +73,7 @@ def percent(value, field: str = "share") -> Decimal:
     share = _parse(value, field, "35.00")
     if share < 0 or share > HUNDRED:
         raise ValidationError({field: "A share is a percentage from 0 to 100."})
-    if share != share.quantize(PENNY):
+    if _too_precise(share):
         raise ValidationError({field: "Shares have at most 2 decimal places."})
     return share.quantize(PENNY)
 

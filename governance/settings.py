@@ -187,6 +187,9 @@ SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 
 # Uploaded PDFs (proposal attachments, paper appendices)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# ...and how far its streams may expand when decompressed (one stream; all together).
+ATTACHMENT_MAX_STREAM_BYTES = env_int("ATTACHMENT_MAX_STREAM_BYTES", 64 * 1024 * 1024)
+ATTACHMENT_MAX_INFLATED_BYTES = env_int("ATTACHMENT_MAX_INFLATED_BYTES", 256 * 1024 * 1024)
 
 # PDF rendering: board packs, and self-contained reports (BAF, pool manager's report).
 # Each render runs in a separate process, killed when it overruns.
