@@ -2,8 +2,9 @@
 ICB (QX9), Northmere Metropolitan Borough Council (E08000901, the host) and Calder
 Community and Mental Health NHS Trust (RZ2), with scheme lines, contributions, fixed
 risk shares, forecasts, a contribution change awaiting sign-off, and allocations in
-every state: committed (with spend and a release), in sign-off, returned, submitted,
-and not signed off. Everything goes through the services and the flows, so the audit
+every state: committed (with spend and a release), in sign-off (one awaiting only the
+mental health trust, whose signatory's deputy acts), returned, submitted, and not
+signed off. Everything goes through the services and the flows, so the audit
 trail and the ledger are exactly what real use would leave."""
 
 from __future__ import annotations
@@ -229,6 +230,22 @@ def seed_budgets(*, stdout=None) -> None:
         "Duplicates the ambulance falls pathway commissioned from April; see the urgent "
         "care review.",
     )
+
+    # Awaiting only the mental health trust's sign-off. Its sole signatory later declares
+    # an interest in the ambulance trust (governance/deputies/demo.py), which blocks it
+    # until his deputy is appointed.
+    ambulance_mh = raise_(
+        "icb.member",
+        "S6",
+        "RZ3",
+        "285000.00",
+        "Mental health nurses in the ambulance clinical assessment service, evenings and "
+        "weekends: hear-and-treat and see-and-treat for people in crisis.",
+        requesting_organisation=_org("QX9"),
+    )
+    accept(ambulance_mh)
+    _sign(ambulance_mh.pk, "QX9")
+    _sign(ambulance_mh.pk, "E08000901")
 
     forecasts = [
         ("S1", "6750000.00", "Winter pressures: more discharge to assess beds from December."),

@@ -193,11 +193,30 @@ def objects_with_perm(user, perm: str, queryset: QuerySet) -> QuerySet:
     return queryset.filter(pk__in=grants.values("content_object_id"))
 
 
-def can_sign_for(user, organisation: Organisation) -> bool:
-    """Only an active authorised signatory of the organisation may sign off for it: not a
-    superuser, not an auditor, not the ICB secretariat (``user.has_perm`` would let an
-    active superuser through, so this check does not use it)."""
+def signs_in_own_right(user, organisation: Organisation) -> bool:
+    """An active authorised signatory of the organisation: not a superuser, not an
+    auditor, not the ICB secretariat (``user.has_perm`` would let an active superuser
+    through, so this check does not use it)."""
     return user_has_object_perm(user, "organisations.sign_off_for_organisation", organisation)
+
+
+def can_sign_for(user, organisation: Organisation) -> bool:
+    """Who may sign off for the organisation: an authorised signatory, or, within the
+    dates of the appointment, the deputy of one (``governance.deputies``)."""
+    if signs_in_own_right(user, organisation):
+        return True
+    from governance.deputies.selectors import signing_appointment
+
+    return getattr(user, "is_authenticated", False) and (
+        signing_appointment(user, organisation) is not None
+    )
+
+
+def signing_organisation_ids(user) -> set[int]:
+    """Organisations the user may sign off for today: as a signatory or as a deputy."""
+    from governance.deputies.selectors import signing_deputy_org_ids
+
+    return organisation_ids(user, roles=[Role.SIGNATORY]) | signing_deputy_org_ids(user)
 
 
 class MembershipPermissionBackend:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "governance.references",
     "governance.interests",
     "governance.signoffs",
+    "governance.deputies",
     "governance.risks",
     "governance.meetings",
     "governance.packs",

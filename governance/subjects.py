@@ -35,6 +35,9 @@ class SubjectType:
     awaiting_decision: Callable[[], QuerySet] | None = None
     # True if the record must not be published (Part 2 when tabled)
     is_confidential: Callable[[Model], bool] = field(default=lambda obj: False)
+    # the board or committee (meetings.Committee) that decides the record, whose chair
+    # decides how a conflict of interest at sign-off is managed; None: the ICB's board
+    deciding_committee: Callable[[Model], Model | None] | None = None
 
 
 _REGISTRY: dict[str, SubjectType] = {}

@@ -31,13 +31,26 @@ def published_register() -> QuerySet[Interest]:
 
 
 def conflicts(
-    person, organisations: Iterable, on: datetime.date | None = None
+    person,
+    organisations: Iterable,
+    on: datetime.date | None = None,
+    *,
+    acting_for_organisation=None,
 ) -> QuerySet[Interest]:
     """The person's current declared interests in any of ``organisations``.
 
     This is the one conflict-of-interest test: sign-offs and meetings both use it.
+
+    ``acting_for_organisation``: the organisation the person is acting for (e.g. signing
+    off for). An interest naming that very organisation -- typically the entry recording
+    that the person works for it -- is not a conflict when acting for it: it is whose
+    side they are on, not a competing interest. Meetings leave it out, so an ICB board
+    member's interest in their own trust is still declared on that trust's items.
     """
     org_ids = [getattr(o, "pk", o) for o in organisations]
+    if acting_for_organisation is not None:
+        own = getattr(acting_for_organisation, "pk", acting_for_organisation)
+        org_ids = [pk for pk in org_ids if pk != own]
     return (
         Interest.objects.current(on)
         .filter(person=person, related_organisation_id__in=org_ids)

@@ -56,6 +56,21 @@ class SignOff(models.Model):
         on_delete=models.PROTECT,
         related_name="signoffs_given",
     )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signoffs_by_deputy",
+        help_text="The signatory for whom the signatory acted as deputy, if they did.",
+    )
+    deputy_appointment = models.ForeignKey(
+        "deputies.DeputyAppointment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signoffs",
+    )
     comment = models.TextField(blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -82,6 +97,15 @@ class SignOff(models.Model):
                 | Q(signatory__isnull=False, decided_at__isnull=False),
                 name="signoff_decided_has_signatory",
             ),
+            models.CheckConstraint(
+                condition=Q(on_behalf_of__isnull=True, deputy_appointment__isnull=True)
+                | Q(
+                    on_behalf_of__isnull=False,
+                    deputy_appointment__isnull=False,
+                    signatory__isnull=False,
+                ),
+                name="signoff_deputy_names_both",
+            ),
         ]
         indexes = [
             models.Index(fields=["subject_type", "subject_id"], name="signoff_subject_idx"),
@@ -90,6 +114,15 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"Sign-off by {self.organisation.name} (round {self.round}): {self.status}"
+
+    @property
+    def signatory_label(self) -> str:
+        """Who signed: 'Jo Bloggs', or 'Jo Bloggs for Sam Smith (deputy, 1–14 August 2026)'."""
+        if self.signatory_id is None:
+            return ""
+        from governance.deputies.selectors import acting_label
+
+        return acting_label(self.signatory, self.on_behalf_of, self.deputy_appointment)
 
 
 class ConflictDeclaration(models.Model):
@@ -117,3 +150,60 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.description[:60]}"
+
+
+class ConflictDecision(models.TextChoices):
+    PERMITTED_TO_SIGN = "permitted_to_sign", "Permitted to sign, with conditions"
+
+
+class ConflictManagement(models.Model):
+    """How the chair of the deciding body decided a person's conflict of interest on one
+    sign-off is managed (NHS England, "Managing conflicts of interest in the NHS"): e.g.
+    permitted to sign, on stated conditions. With it, that person may sign this sign-off
+    despite the declared interest, which stays on the record."""
+
+    signoff = models.ForeignKey(
+        SignOff, on_delete=models.PROTECT, related_name="conflict_managements"
+    )
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(
+        max_length=32,
+        choices=ConflictDecision.choices,
+        default=ConflictDecision.PERMITTED_TO_SIGN,
+    )
+    conditions = models.TextField(help_text="The conditions the person signs under.")
+    reason = models.TextField(help_text="Why the chair decided so.")
+    committee = models.ForeignKey(
+        "meetings.Committee",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The deciding body whose chair decided.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signoff", "person"], name="conflict_managed_once_per_signoff"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=ConflictDecision.values),
+                name="conflict_management_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decided_by=models.F("person")),
+                name="conflict_management_not_own",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_decision_display()} ({self.signoff})"
+
+    @property
+    def handling(self) -> str:
+        return f"Permitted to sign by the chair: {self.conditions}"

@@ -21,6 +21,13 @@ def signatories_of(organisation):
     )
 
 
+def deputies_of(organisation) -> list:
+    """Deputies of the organisation's signatories who may act today."""
+    from governance.deputies.selectors import signing_deputies_of
+
+    return [a.deputy for a in signing_deputies_of(organisation)]
+
+
 def system_secretariat():
     from governance.organisations.models import Membership
 
@@ -47,7 +54,7 @@ def signoff_requested(signoff) -> None:
         f"Sign-off needed: {label}",
         f"{signoff.organisation.name} is asked to sign off {label}.\n"
         "Open your inbox in the ICS governance app to approve, reject or abstain.",
-        signatories_of(signoff.organisation),
+        [*signatories_of(signoff.organisation), *deputies_of(signoff.organisation)],
     )
 
 
@@ -56,7 +63,20 @@ def signoff_blocked(signoff) -> None:
     notify_after_commit(
         f"Sign-off blocked by conflicts of interest: {label}",
         f"Every authorised signatory of {signoff.organisation.name} has declared an interest "
-        f"in a party to {label}. Another signatory must be authorised, or the chair must "
-        "decide how the conflict is handled.",
+        f"in a party to {label}. Either appoint a deputy or another authorised signatory "
+        f"of {signoff.organisation.name}, or ask the chair of the deciding body to record "
+        "how the conflict is managed. Both can be done from the sign-off's page in the ICS "
+        "governance app.",
         system_secretariat(),
+    )
+
+
+def conflict_managed(signoff, management) -> None:
+    label = _label(signoff)
+    notify_after_commit(
+        f"You may sign off {label}",
+        f"The chair of {management.committee.name} has decided you may sign off {label} for "
+        f"{signoff.organisation.name} despite your declared interest, on these conditions:\n"
+        f"{management.conditions}",
+        [management.person],
     )

@@ -8,10 +8,17 @@ from django.utils import timezone
 
 from governance import permissions, subjects
 from governance.audit.services import audit_record
-from governance.interests.selectors import conflicts
-from governance.organisations.models import Role
 from governance.signoffs import notifications
 from governance.signoffs.models import ConflictDeclaration, SignOff, SignOffStatus
+from governance.signoffs.signers import (
+    conflicts_on,
+    management_for,
+    parties_of,
+    signer_for,
+    signers_of,
+)
+
+__all__ = ["parties_of", "refresh_blocked", "signoff_decide"]  # parties_of: re-exported
 
 OUTCOMES = {
     "approve": SignOffStatus.APPROVED,
@@ -20,16 +27,12 @@ OUTCOMES = {
 }
 
 
-def parties_of(signoff: SignOff) -> list:
-    subject = signoff.subject
-    return list(subjects.for_model(subject).parties(subject))
-
-
 def _conflict_message(interests) -> str:
     names = ", ".join(sorted({i.related_organisation.name for i in interests}))
     return (
         f"You have declared an interest in {names}, a party to this decision, so you cannot "
-        "sign it off. Another authorised signatory of your organisation must act."
+        "sign it off. Another authorised signatory of your organisation (or a deputy) must "
+        "act, or the chair of the deciding body may decide how the conflict is managed."
     )
 
 
@@ -68,21 +71,28 @@ def _label(signoff: SignOff) -> str:
 
 
 def refresh_blocked(signoff: SignOff) -> bool:
-    """Record every signatory's conflicts; mark the sign-off blocked if none is free."""
+    """Record every signer's conflicts; mark the sign-off blocked if none is free.
+
+    Signers are the organisation's signatories and their deputies in office today; a
+    conflict the chair has decided how to manage leaves the person free to sign."""
     parties = parties_of(signoff)
-    signatories = list(notifications.signatories_of(signoff.organisation))
     free = 0
-    for person in signatories:
-        found = list(conflicts(person, parties))
-        if found:
-            _record_conflicts(
-                signoff,
-                person,
-                found,
-                f"Excluded from signing off for {signoff.organisation.name}.",
+    for signer in signers_of(signoff.organisation):
+        found = conflicts_on(signoff, signer.person, parties)
+        if not found:
+            free += 1
+            continue
+        managed = management_for(signoff, signer.person)
+        if managed is not None:
+            free += 1
+            handling = managed.handling
+        elif signer.is_deputy:
+            handling = (
+                f"Excluded from signing off for {signoff.organisation.name} (as {signer.label})."
             )
         else:
-            free += 1
+            handling = f"Excluded from signing off for {signoff.organisation.name}."
+        _record_conflicts(signoff, signer.person, found, handling)
     blocked = free == 0
     if blocked != signoff.blocked:
         SignOff.objects.filter(pk=signoff.pk).update(blocked=blocked)
@@ -98,28 +108,47 @@ def refresh_blocked(signoff: SignOff) -> bool:
                 "round": signoff.round,
                 "blocked": {"before": not blocked, "after": blocked},
             },
-            reason="Every authorised signatory has a declared conflict of interest."
+            reason="Every authorised signatory (and deputy) has a declared conflict of interest."
             if blocked
-            else "A signatory free of conflict is available.",
+            else "A signatory (or deputy) free to sign is available.",
         )
         if blocked:
             notifications.signoff_blocked(signoff)
     return blocked
 
 
-def refresh_pending_for(person) -> int:
-    """Re-test the open sign-offs of the organisations ``person`` signs for, after their
-    register of interests changed: a new interest can block a sign-off, an ended one can
-    unblock it. Returns how many sign-offs were looked at."""
-    org_ids = permissions.organisation_ids(person, roles=[Role.SIGNATORY])
+def _refresh_pending(org_ids) -> int:
     pending = SignOff.objects.filter(
-        status=SignOffStatus.PENDING, organisation_id__in=org_ids
+        status=SignOffStatus.PENDING, organisation_id__in=list(org_ids)
     ).select_related("organisation")
     count = 0
     for signoff in pending:
         refresh_blocked(signoff)
         count += 1
     return count
+
+
+def refresh_pending_for(person) -> int:
+    """Re-test the open sign-offs of the organisations ``person`` signs for (in their own
+    right or as a deputy), after their register of interests changed: a new interest can
+    block a sign-off, an ended one can unblock it. Returns how many were looked at."""
+    return _refresh_pending(permissions.signing_organisation_ids(person))
+
+
+def refresh_pending_for_organisation(organisation) -> int:
+    """Re-test the organisation's open sign-offs after who may sign for it changed (a
+    signatory membership or a deputy appointment began or ended)."""
+    return _refresh_pending([organisation.pk])
+
+
+def refresh_all_pending() -> int:
+    """Re-test every open sign-off: run daily, as appointments and memberships start and
+    end by date."""
+    return _refresh_pending(
+        SignOff.objects.filter(status=SignOffStatus.PENDING)
+        .values_list("organisation_id", flat=True)
+        .distinct()
+    )
 
 
 def signoff_decide(*, actor, signoff: SignOff, outcome: str, comment: str = "") -> SignOff:
@@ -131,12 +160,15 @@ def signoff_decide(*, actor, signoff: SignOff, outcome: str, comment: str = "") 
     if status == SignOffStatus.REJECTED and not comment:
         raise ValidationError({"comment": "Give the reason for rejecting."})
     signoff = SignOff.objects.select_related("organisation", "task").get(pk=signoff.pk)
-    if not permissions.can_sign_for(actor, signoff.organisation):
+    signer = signer_for(actor, signoff.organisation)
+    if signer is None:
         raise PermissionDenied(
-            f"Only an authorised signatory of {signoff.organisation.name} can sign this off."
+            f"Only an authorised signatory of {signoff.organisation.name} (or a signatory's "
+            "deputy, within the dates of the appointment) can sign this off."
         )
-    found = list(conflicts(actor, parties_of(signoff)))
-    if found:
+    found = conflicts_on(signoff, actor)
+    managed = management_for(signoff, actor) if found else None
+    if found and managed is None:
         with transaction.atomic():
             _record_conflicts(
                 signoff, actor, found, "Prevented from signing off; another signatory must act."
@@ -158,23 +190,34 @@ def signoff_decide(*, actor, signoff: SignOff, outcome: str, comment: str = "") 
         elif activation.task.owner_id != actor.pk:
             raise ValidationError("Another signatory is completing this sign-off.")
         activation.start(None)
+        if managed is not None:
+            _record_conflicts(locked, actor, found, managed.handling)
         locked.status = status
         locked.comment = comment
         locked.signatory = actor
+        locked.on_behalf_of = signer.principal
+        locked.deputy_appointment = signer.appointment
         locked.decided_at = timezone.now()
         locked.save()
         subject = locked.subject
+        changes = {
+            "signoff": locked.pk,
+            "round": locked.round,
+            "organisation": locked.organisation_id,
+            "status": {"before": SignOffStatus.PENDING, "after": status},
+            "signatory": signer.label,
+        }
+        if signer.is_deputy:
+            changes["on_behalf_of"] = signer.principal.pk
+            changes["deputy_appointment"] = signer.appointment.pk
+        if managed is not None:
+            changes["conflict_management"] = managed.pk
         audit_record(
             actor=actor,
             verb=f"signoff.{status}",
             target=subject,
             organisation=locked.organisation,
-            changes={
-                "signoff": locked.pk,
-                "round": locked.round,
-                "organisation": locked.organisation_id,
-                "status": {"before": SignOffStatus.PENDING, "after": status},
-            },
+            changes=changes,
             reason=comment,
             target_label=_label(locked),
         )
