@@ -15,6 +15,7 @@ urlpatterns = [
     path("jobs/", include("governance.packs.urls")),
     path("api/", include("governance.api.urls")),
     path("", include("governance.signoffs.urls")),
+    path("", include("governance.deputies.urls")),
     path("", include("governance.interests.urls")),
     path("", include("decisions.urls")),
     path("", include("budgets.urls")),

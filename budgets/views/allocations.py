@@ -26,7 +26,6 @@ from budgets.money import gbp
 from budgets.views.funds import render_form, visible_fund_or_404
 from governance import permissions
 from governance.audit.selectors import events_for
-from governance.organisations.models import Role
 from governance.signoffs.selectors import signoffs_for
 
 FIELDS = ("scheme_line", "recipient", "amount", "purpose", "period_start", "period_end")
@@ -80,7 +79,7 @@ def allocation_detail(request, pk: int, *, forms=None):
     user = request.user
     forms = forms or {}
     signoffs = list(signoffs_for(a)) if a.signoff_round else []
-    mine = permissions.organisation_ids(user, roles=[Role.SIGNATORY])
+    mine = permissions.signing_organisation_ids(user)  # signatories and their deputies
     can_record = a.status == AllocationStatus.COMMITTED and policy.can_record_money(user, a.fund)
     return render(
         request,

@@ -119,6 +119,14 @@ def organisation_update(
     return org
 
 
+def _retest_signoffs(organisation: Organisation) -> None:
+    """Who may sign for the organisation changed: its open sign-offs may become blocked
+    or unblocked (``governance.signoffs``; audited there)."""
+    from governance.signoffs.services import refresh_pending_for_organisation
+
+    refresh_pending_for_organisation(organisation)
+
+
 def membership_validate(m: Membership) -> None:
     """Validate a membership's fields; raise ValidationError by field."""
     errors: dict[str, list[str]] = {}
@@ -167,6 +175,7 @@ def membership_create(
         reason=reason,
         organisation=organisation,
     )
+    _retest_signoffs(organisation)
     return membership
 
 
@@ -195,6 +204,7 @@ def membership_update(*, actor, membership: Membership, reason: str = "", **fiel
         reason=reason,
         organisation=m.organisation,
     )
+    _retest_signoffs(m.organisation)
     return m
 
 
@@ -226,4 +236,5 @@ def membership_end(
         reason=reason,
         organisation=m.organisation,
     )
+    _retest_signoffs(m.organisation)
     return m

@@ -38,3 +38,36 @@ class SignOffForm(forms.Form):
         if value not in OUTCOMES:
             raise ValidationError("Choose approve, reject or abstain.")
         return value
+
+
+class ConflictManagementForm(forms.Form):
+    """The chair's decision: a conflicted person may sign, on conditions."""
+
+    person = forms.TypedChoiceField(
+        label="Whose conflict",
+        coerce=int,
+        error_messages={"required": "Choose whose conflict you are deciding on."},
+    )
+    conditions = forms.CharField(
+        label="Conditions",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="e.g. 'May sign; the interest is recorded in the decision register and "
+        "takes no part in the provider's contract monitoring.'",
+        error_messages={"required": "State the conditions on which they may sign."},
+    )
+    reason = forms.CharField(
+        label="Reason for your decision",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for your decision."},
+    )
+
+    def __init__(self, *args, signers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "Choose a person")] + [
+            (s.person.pk, s.label) for s in signers
+        ]
+        self.signers = {s.person.pk: s for s in signers}
+
+    def person_obj(self):
+        signer = self.signers.get(self.cleaned_data.get("person"))
+        return signer.person if signer else None

@@ -1,4 +1,5 @@
-"""Web pages of this app: the inbox and the sign-off page."""
+"""Web pages of this app: the inbox, the sign-off page and the chair's decision on a
+conflict."""
 
 from django.urls import path
 
@@ -9,4 +10,9 @@ app_name = "signoffs"
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("signoffs/<int:pk>/", views.signoff_detail, name="signoff"),
+    path(
+        "signoffs/<int:pk>/manage-conflict/",
+        views.signoff_manage_conflict,
+        name="manage-conflict",
+    ),
 ]

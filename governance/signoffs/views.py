@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from viewflow.workflow.models import Task
@@ -16,16 +16,19 @@ from viewflow.workflow.models import Task
 from governance import permissions, subjects
 from governance.forms import add_service_errors
 from governance.interests.selectors import conflicts
-from governance.organisations.models import Organisation
-from governance.signoffs import notifications
-from governance.signoffs.forms import SignOffForm
+from governance.organisations.models import Organisation, Role
+from governance.signoffs.chairs import deciding_committee, is_chair_for
+from governance.signoffs.conflict_services import conflict_manage, conflicted_signers
+from governance.signoffs.forms import ConflictManagementForm, SignOffForm
 from governance.signoffs.models import SignOffStatus
 from governance.signoffs.selectors import (
+    blocked_signoffs_chaired_by,
     blocked_signoffs_visible_to,
     open_signoffs_for,
-    signoffs_visible_to,
+    signoff_page_for,
 )
 from governance.signoffs.services import parties_of, signoff_decide
+from governance.signoffs.signers import conflicts_on, management_for, signer_for, signers_of
 from governance.workflow import OPEN_TASK_STATUSES
 
 # Friendlier names for the secretariat's tasks (viewflow's node names otherwise).
@@ -89,10 +92,12 @@ def _rows(signoffs, user) -> list[dict]:
     rows = []
     for s in signoffs:
         subject = s.subject
+        # an entry naming the organisation signed for (the employer) is no conflict
         conflicted = (
             bool(interest_orgs)
             and subject is not None
-            and any(o.pk in interest_orgs for o in parties_of(s))
+            and any(o.pk in interest_orgs and o.pk != s.organisation_id for o in parties_of(s))
+            and management_for(s, user) is None
         )
         rows.append({"signoff": s, "subject": describe(subject), "conflicted": conflicted})
     return rows
@@ -109,31 +114,62 @@ def inbox(request):
             "signoff_rows": _rows(signoffs, user),
             "tasks": tasks_for(user),
             "blocked_rows": _rows(blocked_signoffs_visible_to(user), user),
-            "is_secretariat": permissions.is_system_secretariat(user),
+            "chair_rows": _rows(blocked_signoffs_chaired_by(user), user),
+            "is_secretariat": permissions.is_system_secretariat(user)
+            or bool(permissions.organisation_ids(user, roles=[Role.SECRETARIAT])),
         },
     )
 
 
-def _signatories(signoff) -> list[dict]:
-    """The organisation's signatories and whether each is free of conflict."""
+def _signers(signoff) -> list[dict]:
+    """The organisation's signatories and deputies in office, whether each is free of
+    conflict, and how the chair decided any conflict is managed."""
     parties = parties_of(signoff)
-    return [
-        {"person": person, "conflicts": list(conflicts(person, parties))}
-        for person in notifications.signatories_of(signoff.organisation).order_by(
-            "last_name", "first_name", "username"
+    rows = []
+    for signer in signers_of(signoff.organisation):
+        found = conflicts_on(signoff, signer.person, parties)
+        rows.append(
+            {
+                "signer": signer,
+                "conflicts": found,
+                "managed": management_for(signoff, signer.person) if found else None,
+            }
         )
-    ]
+    return rows
+
+
+def _unblock_paths(user, signoff) -> dict:
+    """The two ways to unblock a sign-off, and which of them this user may take."""
+    org = signoff.organisation
+    manages_people = permissions.is_system_secretariat(user) or permissions.has_role(
+        user, Role.SECRETARIAT, org
+    )
+    is_signatory = permissions.signs_in_own_right(user, org)
+    committee = deciding_committee(signoff)
+    return {
+        "people_url": f"/manage/organisations/{org.pk}/people/" if manages_people else "",
+        "deputy_url": f"/deputies/new/?organisation={org.pk}"
+        + ("" if manages_people else f"&principal={user.pk}")
+        if manages_people or is_signatory
+        else "",
+        "committee": committee,
+        "is_chair": is_chair_for(user, signoff),
+    }
 
 
 @login_required
 def signoff_detail(request, pk: int):
-    signoff = signoffs_visible_to(request.user).filter(pk=pk).first()
+    signoff = signoff_page_for(request.user, pk)
     if signoff is None or signoff.subject is None:
         raise Http404("No such sign-off.")
     user = request.user
     subject = signoff.subject
-    may_sign = permissions.can_sign_for(user, signoff.organisation)
-    my_conflicts = list(conflicts(user, parties_of(signoff))) if may_sign else []
+    signer = signer_for(user, signoff.organisation)
+    may_sign = signer is not None
+    my_conflicts = conflicts_on(signoff, user) if may_sign else []
+    my_management = management_for(signoff, user) if my_conflicts else None
+    if my_management is not None:
+        my_conflicts = []
     is_open = signoff.status == SignOffStatus.PENDING
     form = SignOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -163,11 +199,66 @@ def signoff_detail(request, pk: int):
             "form": form,
             "is_open": is_open,
             "may_sign": may_sign,
+            "signer": signer,
             "my_conflicts": my_conflicts,
+            "my_management": my_management,
             "conflict_names": sorted(
                 {i.related_organisation.name for i in my_conflicts if i.related_organisation}
             ),
-            "signatories": _signatories(signoff),
+            "signers": _signers(signoff),
             "declarations": signoff.conflicts.select_related("person"),
+            "managements": signoff.conflict_managements.select_related(
+                "person", "decided_by", "committee"
+            ),
+            "paths": _unblock_paths(user, signoff) if is_open else {},
+        },
+    )
+
+
+@login_required
+def signoff_manage_conflict(request, pk: int):
+    """The chair of the deciding body records how a conflict is managed."""
+    signoff = signoff_page_for(request.user, pk)
+    if signoff is None or signoff.subject is None:
+        raise Http404("No such sign-off.")
+    committee = deciding_committee(signoff)
+    if not is_chair_for(request.user, signoff):
+        raise PermissionDenied(
+            "Only the chair of "
+            + (committee.name if committee else "the deciding body")
+            + " can decide how this conflict is managed."
+        )
+    signers = [s for s in conflicted_signers(signoff) if s.person.pk != request.user.pk]
+    form = ConflictManagementForm(
+        request.POST if request.method == "POST" else None, signers=signers
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            management = conflict_manage(
+                actor=request.user,
+                signoff=signoff,
+                person=form.person_obj(),
+                conditions=form.cleaned_data["conditions"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Recorded: {management.person.get_full_name() or management.person} may "
+                f"sign for {signoff.organisation.name} on your conditions.",
+            )
+            return redirect("signoffs:signoff", pk=signoff.pk)
+    return render(
+        request,
+        "signoffs/manage_conflict.html",
+        {
+            "signoff": signoff,
+            "subject": describe(signoff.subject),
+            "committee": committee,
+            "form": form,
+            "signers": signers,
+            "is_open": signoff.status == SignOffStatus.PENDING,
         },
     )
