@@ -38,6 +38,9 @@ class BudgetsConfig(AppConfig):
 
         register_flow(AllocationFlow, icon="savings")
         register_flow(ContributionChangeFlow, icon="account_balance")
+        from budgets.envelope_registry import register_envelope
+
+        register_envelope()
         from budgets.demo import seed_budgets
         from governance.demo.registry import register_seeder
 

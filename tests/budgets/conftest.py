@@ -73,3 +73,6 @@ def make_fund(parties):
 @pytest.fixture
 def fund(make_fund):
     return make_fund()
+
+
+from tests.budgets.envelope_fixtures import env_parties, make_envelope  # noqa: E402, F401

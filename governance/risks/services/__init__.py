@@ -8,6 +8,7 @@ from governance.risks.services.framework import (
     category_save,
     objective_save,
 )
+from governance.risks.services.linked import risk_close_for_finding, risk_raise_for_finding
 from governance.risks.services.reviews import (
     review_task_raise,
     review_tasks_raise_due,
@@ -26,7 +27,9 @@ __all__ = [
     "review_task_raise",
     "review_tasks_raise_due",
     "risk_change_status",
+    "risk_close_for_finding",
     "risk_create",
+    "risk_raise_for_finding",
     "risk_review",
     "risk_signoff_concluded",
     "risk_submit",
