@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "governance.api.middleware.IdBoundsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -148,6 +149,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "governance.api.errors.exception_handler",
+    # Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE answer 413; JSON nested too deeply 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "governance.api.parsers.BoundedJSONParser",
+        "governance.api.parsers.BoundedFormParser",
+        "governance.api.parsers.BoundedMultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ICS governance engine API",

@@ -24,3 +24,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("workflow/", workflow_site().urls),
 ]
+
+# JSON errors under /api/ (404, 413, 500, and 503 with Retry-After in an outage).
+handler400 = "governance.api.errors.bad_request"
+handler404 = "governance.api.errors.page_not_found"
+handler500 = "governance.api.errors.server_error"

@@ -131,3 +131,9 @@ class AllocationSpendInput(_StrictInput):
     amount = MoneyInput(positive=True)
     reference = serializers.CharField(max_length=60, help_text="e.g. the invoice number.")
     memo = serializers.CharField(required=False, allow_blank=True, default="")
+
+# Every field above gets the shared bounds (length, characters, dates, ids): see
+# governance.api.fields.
+from governance.api.fields import bound_inputs  # noqa: E402
+
+bound_inputs(globals())

@@ -155,3 +155,9 @@ class ProposalRecordDecisionInput(serializers.Serializer):
         max_length=200,
         help_text="The body that decided; defaults to the one the SoRD names.",
     )
+
+# Every field above gets the shared bounds (length, characters, dates, ids): see
+# governance.api.fields.
+from governance.api.fields import bound_inputs  # noqa: E402
+
+bound_inputs(globals())

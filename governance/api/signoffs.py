@@ -13,6 +13,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from governance.api.fields import bound_serializer
 from governance.api.serializers import ERRORS, SignOffDetailSerializer, SignOffSerializer
 from governance.signoffs import selectors
 from governance.signoffs.models import SignOff
@@ -20,6 +21,7 @@ from governance.signoffs.selectors import signoffs_visible_to
 from governance.signoffs.services import OUTCOMES, signoff_decide
 
 
+@bound_serializer
 class SignOffDecideInput(serializers.Serializer):
     outcome = serializers.ChoiceField(
         choices=sorted(OUTCOMES),

@@ -134,3 +134,9 @@ class EscalationResponseInput(serializers.Serializer):
     response = serializers.CharField(required=False, allow_blank=True, default="")
     decided_on = serializers.DateField(required=False, allow_null=True, default=None)
     decided_by = serializers.CharField(required=False, allow_blank=True, default="")
+
+# Every field above gets the shared bounds (length, characters, dates, ids): see
+# governance.api.fields.
+from governance.api.fields import bound_inputs  # noqa: E402
+
+bound_inputs(globals())
