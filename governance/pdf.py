@@ -29,8 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+from governance.render_engine import HTML, URLFetcher  # WeasyPrint; or a clear error
 
 BASE_URL = "https://report.invalid/"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -10,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from governance.env import env_bool, env_int, env_list, env_str
+from governance.logging_utils import logging_config
+from governance.schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,8 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
+    "axes",
+    "csp",
+    "health_check",
     "viewflow",
     "viewflow.workflow",
     "governance.organisations",
@@ -51,20 +56,27 @@ INSTALLED_APPS = [
     "governance.meetings",
     "governance.packs",
     "governance.demo",
+    "governance.tokens",
+    "governance.ops",
     "decisions",
     "budgets",
 ]
 
 MIDDLEWARE = [
+    # The request id first, so every log line of the request (even an early 4xx) carries it.
+    "governance.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "governance.api.middleware.IdBoundsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "governance.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "governance.audit.middleware.RequestIdMiddleware",
+    # Last: turns a sign-in refused by the lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "governance.urls"
@@ -109,7 +121,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache: per process by default; with several web processes set CACHE_URL to a shared
+# Redis (e.g. redis://127.0.0.1:6379/1) so the token throttle counts across them.
+_CACHE_URL = env_str("CACHE_URL", default="")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in (web or token) while the user or address is locked out.
+    "governance.signin.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "governance.permissions.MembershipPermissionBackend",
 ]
@@ -128,7 +151,21 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves static files with DEBUG off. After `manage.py collectstatic` (which a
+# deployment runs) they get compressed, cache-busting names and far-future expiry; until
+# then (a checkout running its tests) they are served from the apps as they are.
+_STATIC_MANIFEST = STATIC_ROOT / "staticfiles.json"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG and _STATIC_MANIFEST.exists()
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not _STATIC_MANIFEST.exists()
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
@@ -139,9 +176,14 @@ LOGOUT_REDIRECT_URL = "home"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="governance@ics.example.nhs.uk")
 
+# Trusted reverse proxies in front of the app (each appends one X-Forwarded-For entry).
+# 0: the client's own X-Forwarded-For is ignored and the socket address is the client.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
 REST_FRAMEWORK = {
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "governance.tokens.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -174,6 +216,7 @@ SPECTACULAR_SETTINGS = {
         "FundStatusEnum": "budgets.models.FundStatus",
         "EntryKindEnum": "budgets.models.EntryKind",
         "ChangeStatusEnum": "budgets.models.ChangeStatus",
+        "MeetingStatusEnum": "governance.meetings.models.MeetingStatus",
     },
 }
 
@@ -181,12 +224,51 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="WARNING")},
+# HTTPS. Off by default so the app also runs behind plain HTTP on loopback; a deployment
+# sets them (README, "Deployment"). With TLS ended at the proxy, SECURE_PROXY_SSL_HEADER=1
+# trusts its X-Forwarded-Proto (only behind a proxy that sets it).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): scripts only from our own static files, never
+# inline. Inline style attributes stay allowed (risk score colours are data-driven).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
 }
+
+# Sign-in lockout (django-axes), per username and per client address, for the web
+# sign-in, the admin and the API token endpoint alike.
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "governance.middleware.client_address"
+AXES_VERBOSE = False
+
+LOGGING = logging_config(
+    level=env_str("LOG_LEVEL", default="WARNING"), json_lines=env_bool("LOG_JSON", default=False)
+)
 
 # Object permissions are answered from active memberships by our own backend
 # (governance.permissions), which reads django-guardian's grant tables; guardian's
@@ -209,6 +291,8 @@ REPORT_MEMORY_MB = env_int("REPORT_MEMORY_MB", 2048)
 
 # Token endpoint throttle (per client address); use a shared cache with several workers.
 API_TOKEN_RATE = env_str("API_TOKEN_RATE", default="20/minute")
+# API tokens expire this many days after issue (and on any password change).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 
 # Background jobs (board packs): Celery with a Redis broker when CELERY_BROKER_URL is
 # set; otherwise jobs run in-process so the embedded default needs no broker.
@@ -216,3 +300,7 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TIMEZONE = TIME_ZONE
+# Our LOGGING (one line per event, JSON when asked) also applies inside workers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The scheduled jobs (`celery -A governance beat`); governance/celery.py, README.
+CELERY_BEAT_SCHEDULE = beat_schedule()

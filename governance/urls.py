@@ -5,10 +5,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from governance import views
+from governance.health import HealthView
 from governance.workflow import workflow_site
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("health/", HealthView.as_view(), name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_trail, name="audit-trail"),

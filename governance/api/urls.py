@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from governance.api.auth import TokenApi
+from governance.api.auth import TokenApi, TokenDetailApi, TokenListApi
 from governance.api.signoffs import SignOffViewSet
 
 router = SimpleRouter()
@@ -13,6 +13,8 @@ router.register("signoffs", SignOffViewSet, basename="api-signoff")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("v1/auth/token/", TokenApi.as_view(), name="api-token"),
+    path("v1/auth/tokens/", TokenListApi.as_view(), name="api-tokens"),
+    path("v1/auth/tokens/<int:pk>/", TokenDetailApi.as_view(), name="api-token-detail"),
     path("v1/", include(router.urls)),
     path("v1/", include("decisions.api.urls")),
     path("v1/", include("budgets.api.urls")),

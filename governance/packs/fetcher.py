@@ -29,7 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from weasyprint.urls import UNICODE_SCHEME_RE, URLFetcher, URLFetcherResponse
+from governance.render_engine import (  # WeasyPrint's, or a clear error
+    UNICODE_SCHEME_RE,
+    URLFetcher,
+    URLFetcherResponse,
+)
 
 BASE_URL = "https://packs.invalid/"
 

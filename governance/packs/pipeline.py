@@ -11,14 +11,12 @@ import logging
 import time
 from collections.abc import Callable
 
-from weasyprint import CSS, HTML
-from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
-from weasyprint.logger import PROGRESS_LOGGER
-
 from governance.packs import assemble
 from governance.packs.fetcher import BASE_URL, PackURLFetcher, Root
 from governance.packs.layout import PACK_CSS, appendix_letter, build_html, public_items
 from governance.packs.spec import Bookmark, PackError, PackSpec, RenderedPack
+from governance.render_engine import CSS, HTML, PROGRESS_LOGGER  # WeasyPrint
+from governance.render_engine import LOGGER as WEASYPRINT_LOGGER
 
 Progress = Callable[[int, str], None]
 

@@ -9,7 +9,6 @@ import pytest
 import yaml
 from django.core.cache import cache
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from governance import subjects
@@ -17,6 +16,8 @@ from governance.audit.models import AuditEvent
 from governance.organisations.models import Organisation, OrganisationKind, Role
 from governance.organisations.services import membership_end
 from governance.signoffs.models import SignOff
+from governance.tokens.models import ApiToken
+from governance.tokens.services import hash_key
 
 pytestmark = pytest.mark.django_db
 
@@ -54,21 +55,21 @@ def signed_in(user) -> APIClient:
 # --- tokens ---------------------------------------------------------------------------------
 
 
-def test_token_for_good_credentials_is_issued_once_and_audited(make_org, make_user):
+def test_token_for_good_credentials_is_issued_and_audited(make_org, make_user):
     user = make_user(make_org(), Role.SIGNATORY, "alice")
     client = APIClient()
     first = client.post(TOKEN, {"username": "alice", "password": "pw"}, format="json")
     assert first.status_code == 200
     assert first["Content-Type"] == "application/json"
-    assert set(first.json()) == {"token"}
+    assert set(first.json()) == {"token", "expires_at"}
     key = first.json()["token"]
-    assert Token.objects.get(user=user).key == key
-    # form-encoded works too, and gives the same token
+    assert ApiToken.objects.get(user=user).key_hash == hash_key(key)  # only a hash is kept
+    # form-encoded works too, and gives a new token (expiry, revocation: test_security_tokens)
     again = client.post(TOKEN, {"username": "alice", "password": "pw"})
-    assert again.json() == {"token": key}
+    assert again.status_code == 200 and again.json()["token"] != key
     issued = AuditEvent.objects.filter(verb="api_token.issued", target_id=str(user.pk))
-    assert issued.count() == 1
-    assert key not in json.dumps(issued.get().as_record())  # the secret is never logged
+    assert issued.count() == 2
+    assert key not in json.dumps([e.as_record() for e in issued])  # the secret is never logged
     call_command("verify_audit")
 
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -93,7 +94,7 @@ def test_bad_credentials_are_a_400_json_error(make_org, make_user, body, field):
     assert data["detail"]
     if field == "non_field_errors":
         assert data["detail"] == "Unable to log in with provided credentials."
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_inactive_user_gets_no_token(make_org, make_user):

@@ -1,0 +1,1 @@
+"""Operations: system checks that concern the machine the app runs on."""

@@ -1,0 +1,183 @@
+"""Capital prioritisation: bids (own partner only, bad input), the stated score and the
+committee's adjustment, a programme over the envelope refused with the headroom shown,
+an approved programme becoming the partners' capital lines once they sign it off."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from budgets.models import (
+    CapitalProgramme,
+    CapitalScheme,
+    ProgrammeStatus,
+    SchemeStatus,
+    VariationStatus,
+)
+from budgets.services import capital as svc
+from governance.audit.models import AuditEvent
+from governance.signoffs.models import SignOff
+from tests.budgets.envelope_fixtures import sign_round
+
+pytestmark = pytest.mark.django_db
+
+
+def bid(
+    p,
+    envelope,
+    key="acute",
+    title="Theatre ventilation",
+    category="backlog",
+    costs=None,
+    risk=16,
+    **kw,
+):
+    return svc.scheme_bid(
+        actor=p[kw.pop("actor", f"{key}_lead")],
+        envelope=envelope,
+        organisation=p[key],
+        title=title,
+        category=category,
+        costs=costs or {2026: "4000000.00", 2027: "1500000.00"},
+        risk_score_addressed=risk,
+        **kw,
+    )
+
+
+def test_bid_scored_by_the_stated_criteria(make_envelope, env_parties):
+    p = env_parties
+    envelope = make_envelope()
+    scheme = bid(p, envelope)
+    assert scheme.score == Decimal("62.00")  # 2 × 16 + 30 for backlog maintenance
+    assert scheme.status == SchemeStatus.BID
+    assert [(c.financial_year, c.amount) for c in scheme.costs.all()] == [
+        (2026, Decimal("4000000.00")),
+        (2027, Decimal("1500000.00")),
+    ]
+
+
+@pytest.mark.parametrize("who", ["mh_lead", "acute_member", "icb_sec", "auditor", "outsider"])
+def test_only_the_partners_finance_lead_bids_for_it(make_envelope, env_parties, who):
+    with pytest.raises(PermissionDenied):
+        bid(env_parties, make_envelope(), actor=who)
+    assert not CapitalScheme.objects.exists()
+
+
+def test_bad_bid_names_the_fields_and_writes_nothing(make_envelope, env_parties):
+    p = env_parties
+    envelope = make_envelope()
+    with pytest.raises(ValidationError) as exc:
+        bid(
+            p,
+            envelope,
+            title="",
+            category="yachts",
+            costs={2031: "-5", "soon": "1"},
+            risk=40,
+            business_case=b"<html>not a pdf</html>",
+        )
+    assert set(exc.value.message_dict) == {
+        "title",
+        "category",
+        "costs",
+        "risk_score_addressed",
+        "business_case",
+    }
+    assert not CapitalScheme.objects.exists()
+
+
+def test_committee_adjusts_a_score_with_a_reason(make_envelope, env_parties):
+    p = env_parties
+    scheme = bid(p, make_envelope())
+    with pytest.raises(PermissionDenied):
+        svc.scheme_score_set(actor=p["acute_lead"], scheme=scheme, score="90", reason="Ours")
+    with pytest.raises(ValidationError):
+        svc.scheme_score_set(actor=p["icb_sec"], scheme=scheme, score="70", reason="")
+    svc.scheme_score_set(
+        actor=p["icb_sec"],
+        scheme=scheme,
+        score="70.00",
+        reason="Fire safety enforcement notice (FPC minute 26/41).",
+    )
+    scheme.refresh_from_db()
+    assert scheme.score == Decimal("70.00") and scheme.criteria_score == Decimal("62.00")
+    event = AuditEvent.objects.get(verb="capital.score_adjusted")
+    assert event.changes["score"] == {"before": "62.00", "after": "70.00"}
+
+
+def test_programme_over_the_envelope_is_refused_with_the_headroom(make_envelope, env_parties):
+    p = env_parties
+    envelope = make_envelope()  # capital envelope £60,000,000.00
+    a = bid(p, envelope, costs={2026: "35000000.00"})
+    b = bid(p, envelope, key="amb", title="Fleet", category="safety", costs={2026: "25000000.01"})
+    with pytest.raises(ValidationError) as exc:
+        svc.programme_approve(
+            actor=p["icb_lead"], envelope=envelope, schemes=[a, b], committee_minute="FPC 26/40"
+        )
+    message = exc.value.message_dict["schemes"][0]
+    assert "£60,000,000.01" in message and "over by £0.01" in message
+    assert not CapitalProgramme.objects.exists()
+    assert CapitalScheme.objects.filter(status=SchemeStatus.BID).count() == 2
+    total, room = svc.headroom(envelope, [a])
+    assert (total, room) == (Decimal("35000000.00"), Decimal("25000000.00"))
+
+
+def test_approved_programme_updates_the_partners_lines_once_signed_off(make_envelope, env_parties):
+    p = env_parties
+    envelope = make_envelope()
+    a = bid(p, envelope, costs={2026: "35000000.00", 2027: "5000000.00"})
+    b = bid(p, envelope, key="amb", title="Fleet", category="safety", costs={2026: "14000000.00"})
+    c = bid(p, envelope, key="mh", title="EPR", category="digital", costs={2026: "9000000.00"})
+    with pytest.raises(PermissionDenied):
+        svc.programme_approve(
+            actor=p["acute_lead"], envelope=envelope, schemes=[a, b], committee_minute="x"
+        )
+    programme = svc.programme_approve(
+        actor=p["icb_lead"], envelope=envelope, schemes=[a, b], committee_minute="FPC 26/40"
+    )
+    assert programme.total == Decimal("49000000.00")
+    assert programme.headroom == Decimal("11000000.00")
+    variation = programme.variation
+    signers = SignOff.objects.filter(
+        subject_type__model="envelopevariation", subject_id=variation.pk
+    )
+    # the acute trust, the ambulance trust and the ICB (whose line takes the headroom);
+    # the mental health trust's line goes from £8m to nothing, so it signs too
+    assert {s.organisation_id for s in signers} == {
+        p["acute"].pk,
+        p["amb"].pk,
+        p["icb"].pk,
+        p["mh"].pk,
+    }
+    assert envelope.lines.get(organisation=p["acute"]).capital_allocation == Decimal("30000000.00")
+    sign_round(p, variation)
+    variation.refresh_from_db()
+    programme.refresh_from_db()
+    assert variation.status == VariationStatus.APPLIED
+    assert programme.status == ProgrammeStatus.APPLIED
+    lines = {line.organisation_id: line.capital_allocation for line in envelope.lines.all()}
+    assert lines == {
+        p["acute"].pk: Decimal("35000000.00"),
+        p["amb"].pk: Decimal("14000000.00"),
+        p["mh"].pk: Decimal("0.00"),
+        p["icb"].pk: Decimal("11000000.00"),
+    }
+    assert sum(lines.values()) == envelope.capital_total
+    assert CapitalScheme.objects.get(pk=a.pk).status == SchemeStatus.APPROVED
+    assert CapitalScheme.objects.get(pk=c.pk).status == SchemeStatus.NOT_FUNDED
+
+
+def test_programme_not_signed_off_returns_its_schemes_to_bids(make_envelope, env_parties):
+    p = env_parties
+    envelope = make_envelope()
+    a = bid(p, envelope, costs={2026: "35000000.00"})
+    programme = svc.programme_approve(
+        actor=p["icb_sec"], envelope=envelope, schemes=[a], committee_minute="FPC 26/40"
+    )
+    sign_round(p, programme.variation, keys={"amb"}, outcome="reject", comment="Fleet first.")
+    programme.refresh_from_db()
+    assert programme.status == ProgrammeStatus.NOT_AGREED
+    assert CapitalScheme.objects.get(pk=a.pk).status == SchemeStatus.BID
+    assert envelope.lines.get(organisation=p["acute"]).capital_allocation == Decimal("30000000.00")
