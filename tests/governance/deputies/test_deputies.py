@@ -361,3 +361,29 @@ def test_deputy_signs_on_the_signoff_page(client, world, allocation):
     assert signoff.on_behalf_of == world["trust_sign"]
     detail = client.get(f"/allocations/{allocation.pk}/").content.decode()
     assert "Jo Bloggs for Sam Smith (deputy," in detail
+
+
+def test_daily_refresh_unblocks_when_a_deputy_starts_and_blocks_when_it_ends(world, allocation):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    declare(world["trust_sign"], world["vcse"])
+    appoint(world, start=1, days=0)  # tomorrow only
+    signoff = signoff_of(allocation, world["trust"])
+    signoff.refresh_from_db()
+    assert signoff.blocked  # not yet in office
+    with on(today() + datetime.timedelta(days=1)):
+        call_command("refresh_signoff_blocks", stdout=StringIO())
+        signoff.refresh_from_db()
+        assert not signoff.blocked
+    with on(today() + datetime.timedelta(days=2)):
+        call_command("refresh_signoff_blocks", stdout=StringIO())
+        signoff.refresh_from_db()
+        assert signoff.blocked
+    verbs = AuditEvent.objects.filter(changes__signoff=signoff.pk).values_list("verb", flat=True)
+    assert list(verbs.order_by("seq"))[-3:] == [
+        "signoff.blocked",
+        "signoff.unblocked",
+        "signoff.blocked",
+    ]
