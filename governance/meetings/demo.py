@@ -149,6 +149,18 @@ def _paper(sec, item, summary, *, recommendation, risks="", finance="", body="",
     return paper_services.paper_approve(actor=sec, paper=paper)
 
 
+def named_votes(committee, meeting, against=(), abstain=()) -> dict[int, str]:
+    """Every member present and voting votes for, except those named."""
+    from governance.meetings import quorum, selectors
+
+    out = {}
+    eligible = {s.key for s in quorum.eligible_voters(selectors.seats(meeting, None, committee))}
+    for seat in committee.members.select_related("user").filter(pk__in=eligible):
+        name = seat.user.username
+        out[seat.pk] = "against" if name in against else "abstain" if name in abstain else "for"
+    return out
+
+
 def _attend(sec, board, meeting, absent=()):
     for seat in board.members.all():
         status = "apologies" if seat.user.username in absent else "present"
@@ -272,9 +284,12 @@ def _past_meeting(sec, board, users, *, days, with_action):
     conduct.item_decide(
         actor=sec,
         item=private,
-        votes_for=5,
-        votes_against=1,
-        abstentions=1,
+        votes=named_votes(
+            board,
+            m,
+            against=("mh.signatory",),
+            abstain=("pcn1.signatory",),
+        ),
         resolution="Issue a contract performance notice.",
     )
     if with_action:

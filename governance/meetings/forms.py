@@ -9,8 +9,10 @@ from governance.forms import add_service_errors
 from governance.meetings.models import (
     COVER_FIELDS,
     ActionStatus,
+    Committee,
     CommitteeKind,
     CommitteeRole,
+    Handling,
     Outcome,
     Part,
     Purpose,
@@ -68,13 +70,59 @@ class CommitteeForm(forms.Form):
         label="The chair and vice-chair count as non-executive members for the quorum",
     )
     chair_has_casting_vote = forms.BooleanField(required=False, initial=True)
+    place = forms.CharField(
+        max_length=100, required=False, label="Place (for a place-based partnership)"
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        Organisation.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Member organisations",
+        help_text="The partners of an ICP; a place's local authority and providers; the "
+        "parties to a joint committee.",
+    )
+    bodies = forms.ModelMultipleChoiceField(
+        Committee.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Bodies meeting in common (committees in common only)",
+    )
+    quorum_each_organisation = forms.TypedChoiceField(
+        choices=[
+            ("", "As the kind of committee says (joint committees: yes)"),
+            ("yes", "Yes"),
+            ("no", "No"),
+        ],
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        required=False,
+        label="Quorum needs a member from each member organisation",
+    )
+    majority_fraction = forms.DecimalField(
+        min_value=0,
+        max_value=1,
+        decimal_places=3,
+        required=False,
+        label="Majority needed: this fraction of the votes cast (empty: simple majority)",
+    )
     papers_due_days = forms.IntegerField(min_value=0, initial=10, label="Papers due (days before)")
     publication_clear_days = forms.IntegerField(
         min_value=0, initial=5, label="Public papers published (clear days before)"
     )
 
+    def __init__(self, *args, committee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        bodies = Committee.objects.filter(is_active=True).exclude(
+            kind=CommitteeKind.COMMITTEES_IN_COMMON
+        )
+        if committee is not None:
+            bodies = bodies.exclude(pk=committee.pk)
+        self.fields["bodies"].queryset = bodies.order_by("name")
+
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
+        data["organisations"] = list(data.get("organisations") or [])
+        data["bodies"] = list(data.get("bodies") or [])
         roles = {}
         chair_too = data.pop("chair_counts_as_non_executive", False)
         for role in ("executive", "non_executive"):
@@ -102,6 +150,13 @@ class CommitteeForm(forms.Form):
             "chair_has_casting_vote": committee.chair_has_casting_vote,
             "papers_due_days": committee.papers_due_days,
             "publication_clear_days": committee.publication_clear_days,
+            "place": committee.place,
+            "organisations": list(committee.organisations.values_list("pk", flat=True)),
+            "bodies": list(committee.bodies.values_list("pk", flat=True)),
+            "quorum_each_organisation": {True: "yes", False: "no"}.get(
+                committee.quorum_each_organisation, ""
+            ),
+            "majority_fraction": committee.majority_fraction,
         }
 
 
@@ -188,11 +243,13 @@ class DeclarationAddForm(forms.Form):
 
 
 class DeclarationDecideForm(forms.Form):
-    excluded_from_discussion = forms.BooleanField(required=False)
-    excluded_from_vote = forms.BooleanField(required=False)
-    withdrawn = forms.BooleanField(required=False, label="Not a conflict (withdrawn)")
+    handling = forms.ChoiceField(
+        choices=Handling.choices, widget=forms.RadioSelect, label="The chair decides"
+    )
     chair_decision = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="The chair's decision"
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="The chair's decision, as minuted (optional)",
     )
 
 
@@ -201,16 +258,32 @@ class DiscussionForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    """The outcome (or "from the votes"), the resolution and a casting vote; the named
+    votes are radio buttons ``vote-<member id>`` and, for committees in common, each
+    body's outcome ``body-<id>-outcome`` and casting vote ``body-<id>-casting`` (see
+    ``votes_from``)."""
+
     outcome = forms.ChoiceField(
-        choices=[("", "— from the votes —"), *Outcome.choices], required=False
+        choices=[("", "— from the votes —"), *[c for c in Outcome.choices if c[0] != "split"]],
+        required=False,
     )
     resolution = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    votes_for = forms.IntegerField(min_value=0, required=False)
-    votes_against = forms.IntegerField(min_value=0, required=False)
-    abstentions = forms.IntegerField(min_value=0, required=False)
     casting_vote = forms.ChoiceField(
         choices=[("", "Not used"), ("for", "For"), ("against", "Against")], required=False
     )
+
+    @staticmethod
+    def votes_from(data) -> dict:
+        """The named votes, body outcomes and casting votes posted with the form."""
+        votes, outcomes, casting = {}, {}, {}
+        for key, value in data.items():
+            if key.startswith("vote-") and value:
+                votes[key.removeprefix("vote-")] = value
+            elif key.startswith("body-") and key.endswith("-outcome") and value:
+                outcomes[key.removeprefix("body-").removesuffix("-outcome")] = value
+            elif key.startswith("body-") and key.endswith("-casting") and value:
+                casting[key.removeprefix("body-").removesuffix("-casting")] = value
+        return {"votes": votes, "body_outcomes": outcomes, "casting_votes": casting}
 
 
 class ActionForm(forms.Form):

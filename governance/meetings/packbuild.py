@@ -3,6 +3,10 @@
 The public variant is built from public data only: a Part 2 item becomes a bare notice
 (number, "Confidential item", its exemption reason) and none of its title, presenter,
 papers, appendices, declarations, actions or minutes is read into the spec.
+
+The members' pack shows, on each item, the "declared interests for this item": the
+declarations expected from the register when the agenda was published (and any made
+since), with the chair's decision once recorded.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 
-from governance.meetings import selectors
+from governance.meetings import reports, selectors
 from governance.meetings.models import (
     COVER_FIELDS,
     AgendaItem,
@@ -98,12 +102,51 @@ def _action_log_html(meeting: Meeting, public: bool) -> str:
     )
 
 
+def _chairs_actions_html(meeting: Meeting) -> str:
+    entries = reports.chairs_actions(meeting)
+    if not entries:
+        return "<p>No chair's actions have been taken since the last meeting.</p>"
+    rows = "".join(
+        f"<tr><td>{e['date']:%-d %b %Y}</td><td>{escape(e['label'])}</td>"
+        f"<td>{escape(e['summary'])}</td></tr>"
+        if e["date"]
+        else f"<tr><td></td><td>{escape(e['label'])}</td><td>{escape(e['summary'])}</td></tr>"
+        for e in entries
+    )
+    return (
+        "<table><thead><tr><th scope='col'>Date</th><th scope='col'>Action</th>"
+        f"<th scope='col'>Summary</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
 def _standing_html(meeting: Meeting, item: AgendaItem, public: bool) -> str:
     if item.standing_kind == StandingKind.PREVIOUS_MINUTES:
         return _previous_minutes_html(meeting, public)
     if item.standing_kind == StandingKind.ACTION_LOG:
         return _action_log_html(meeting, public)
+    if item.standing_kind == StandingKind.CHAIRS_ACTIONS:
+        return _chairs_actions_html(meeting)
+    if item.standing_kind == StandingKind.EXCLUSION:
+        return (
+            "<p>The chair will move that the public be excluded from the rest of the "
+            "meeting, for the reasons stated against each item that follows.</p>"
+        )
     return ""
+
+
+def _declared_html(item: AgendaItem) -> str:
+    """Members' pack: the declared interests for this item."""
+    rows = [d for d in item.declarations.all() if not d.withdrawn]
+    if not rows:
+        return ""
+    lines = "".join(
+        f"<li>{escape(d.person.get_full_name() or d.person.get_username())}: "
+        f"{escape(d.description)}"
+        + (f" — chair's decision: {escape(d.handling_display.lower())}" if d.handling else "")
+        + "</li>"
+        for d in rows
+    )
+    return f"<h4>Declared interests for this item</h4><ul>{lines}</ul>"
 
 
 def _item(meeting: Meeting, item: AgendaItem, start, public: bool) -> packspec.PackItem:
@@ -131,6 +174,8 @@ def _item(meeting: Meeting, item: AgendaItem, start, public: bool) -> packspec.P
         body = _standing_html(meeting, item, public)
     elif getattr(item, "paper", None) is not None:
         body = "<p><em>Paper to follow.</em></p>"
+    if not public:
+        body = _declared_html(item) + body
     return packspec.PackItem(
         number=number,
         title=item.title,
@@ -157,7 +202,11 @@ def build_spec(
     """The spec of a pack of ``meeting``. ``only_items`` limits it to those agenda items
     (a supplementary pack of late papers)."""
     public = variant == PackVariant.PUBLIC
-    items = list(selectors.agenda(meeting).select_related("paper"))
+    items = list(
+        selectors.agenda(meeting)
+        .select_related("paper")
+        .prefetch_related("declarations__person")
+    )
     times = selectors.item_times(meeting, items)
     pack_items, numbers, contents = [], {}, {}
     for item in items:

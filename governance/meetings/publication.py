@@ -54,30 +54,71 @@ def public_minutes(minutes: Minutes) -> list[PublicMinute]:
 
 
 @dataclass(frozen=True)
+class PublicBodyDecision:
+    body: str
+    outcome: str
+    votes: str
+    named_votes: str
+
+
+@dataclass(frozen=True)
 class PublicDecision:
     number: int
     title: str
     outcome: str
     votes: str
+    named_votes: str = ""
+    bodies: tuple[PublicBodyDecision, ...] = ()
+
+
+def _totals(row, unit: str = "") -> str:
+    if not row.has_votes:
+        return ""
+    return (
+        f"{row.votes_for} for, {row.votes_against} against, {row.abstentions} abstaining{unit}"
+        + (" (chair's casting vote)" if row.casting_vote else "")
+    )
 
 
 def public_decisions(meeting: Meeting) -> list[PublicDecision]:
-    """Outcomes of Part 1 items of a held meeting in public."""
+    """Outcomes of Part 1 items of a held meeting in public, with the named votes and,
+    for committees in common, each body's own decision."""
+    from governance.meetings.services.minutes import named_votes
+
     if meeting.session != Session.PUBLIC or meeting.status != MeetingStatus.HELD:
         return []
     out = []
-    for item in selectors.agenda(meeting).filter(part=1).select_related("decision"):
+    partners = meeting.committee.rules.counts == "partner"
+    items = (
+        selectors.agenda(meeting)
+        .filter(part=1)
+        .select_related("decision")
+        .prefetch_related("decision__votes", "decision__body_decisions__body")
+    )
+    for item in items:
         decision = getattr(item, "decision", None)
         if decision is None:
             continue
-        votes = ""
-        if decision.has_votes:
-            votes = (
-                f"{decision.votes_for} for, {decision.votes_against} against, "
-                f"{decision.abstentions} abstaining"
-                + (" (chair's casting vote)" if decision.casting_vote else "")
+        votes = list(decision.votes.all())
+        bodies = tuple(
+            PublicBodyDecision(
+                body=row.body.name,
+                outcome=row.get_outcome_display(),
+                votes=_totals(row),
+                named_votes=named_votes([v for v in votes if v.body_id == row.body_id]),
             )
-        out.append(PublicDecision(item.position, item.title, decision.get_outcome_display(), votes))
+            for row in decision.body_decisions.all()
+        )
+        out.append(
+            PublicDecision(
+                item.position,
+                item.title,
+                decision.get_outcome_display(),
+                _totals(decision, " (one vote per partner)" if partners else ""),
+                "" if bodies else named_votes(votes),
+                bodies,
+            )
+        )
     return out
 
 

@@ -94,6 +94,31 @@ def current_members(committee: Committee, on: datetime.date | None = None):
     )
 
 
+def bodies_of(committee: Committee) -> list[Committee]:
+    """The bodies that decide at the committee's meetings: for committees in common, each
+    body meeting in common (with its own members and quorum); otherwise the committee."""
+    if committee.is_in_common:
+        return list(committee.bodies.select_related("organisation").order_by("name"))
+    return [committee]
+
+
+def meeting_members(meeting: Meeting):
+    """Members of every body deciding at the meeting, on its day."""
+    ids = [b.pk for b in bodies_of(meeting.committee)] + [meeting.committee_id]
+    return (
+        CommitteeMember.objects.on(meeting_date(meeting))
+        .filter(committee_id__in=ids)
+        .select_related("user", "organisation", "committee")
+        .order_by("committee__name", "role", "user__last_name")
+    )
+
+
+def member_organisations(committee: Committee) -> dict[int, str] | None:
+    """{id: name} of the organisations the committee belongs to (None if none given)."""
+    orgs = {o.pk: o.name for o in committee.organisations.all()}
+    return orgs or None
+
+
 def meetings_visible_to(user) -> QuerySet[Meeting]:
     """Private viewers: every meeting of their committees. Everybody: meetings in public."""
     qs = Meeting.objects.select_related("committee", "committee__organisation")
@@ -218,9 +243,12 @@ def attendance_of(meeting: Meeting) -> dict[int, Attendance]:
     }
 
 
-def seats(meeting: Meeting, item: AgendaItem | None = None) -> list[quorum.Seat]:
-    """The committee's members on the meeting day, as quorum.Seat values (with the
-    chair's exclusions on ``item`` applied)."""
+def seats(
+    meeting: Meeting, item: AgendaItem | None = None, body: Committee | None = None
+) -> list[quorum.Seat]:
+    """The members of ``body`` (by default the meeting's committee; for committees in
+    common without a body, the members of every body) on the meeting day, as
+    quorum.Seat values, with the chair's exclusions on ``item`` applied."""
     present = {
         member_id
         for member_id, a in attendance_of(meeting).items()
@@ -229,6 +257,10 @@ def seats(meeting: Meeting, item: AgendaItem | None = None) -> list[quorum.Seat]
     excluded = set()
     if item is not None:
         excluded = {d.person_id for d in item.declarations.all() if d.is_excluded}
+    if body is None and meeting.committee.is_in_common:
+        members = meeting_members(meeting)
+    else:
+        members = current_members(body or meeting.committee, meeting_date(meeting))
     return [
         quorum.Seat(
             key=m.pk,
@@ -237,8 +269,10 @@ def seats(meeting: Meeting, item: AgendaItem | None = None) -> list[quorum.Seat]
             voting=m.is_voting,
             present=m.pk in present,
             excluded=m.user_id in excluded,
+            organisation=m.organisation_id,
+            organisation_name=m.organisation.name,
         )
-        for m in current_members(meeting.committee, meeting_date(meeting))
+        for m in members
     ]
 
 
@@ -250,8 +284,55 @@ def rule_of(committee: Committee) -> quorum.QuorumRule:
     )
 
 
+def quorum_for(body: Committee, body_seats: list[quorum.Seat]) -> quorum.QuorumResult:
+    """One body's quorum by its kind's rule and its own quorum rule."""
+    rules = body.rules
+    needs_orgs = rules.counts == quorum.PARTNER or body.each_organisation_required
+    return quorum.evaluate(
+        rule_of(body),
+        body_seats,
+        counts=rules.counts,
+        each_organisation=body.each_organisation_required,
+        organisations=member_organisations(body) if needs_orgs else None,
+    )
+
+
+def quorums_of(
+    meeting: Meeting, item: AgendaItem | None = None
+) -> list[tuple[Committee, quorum.QuorumResult]]:
+    """Each deciding body's quorum (one entry unless committees in common)."""
+    return [
+        (body, quorum_for(body, seats(meeting, item, body)))
+        for body in bodies_of(meeting.committee)
+    ]
+
+
 def quorum_of(meeting: Meeting, item: AgendaItem | None = None) -> quorum.QuorumResult:
-    return quorum.evaluate(rule_of(meeting.committee), seats(meeting, item))
+    """The meeting's (or item's) quorum; for committees in common, quorate only if every
+    body is, with each body's reasons named."""
+    results = quorums_of(meeting, item)
+    if len(results) == 1 and results[0][0].pk == meeting.committee_id:
+        return results[0][1]
+    if not results:
+        return quorum.QuorumResult(False, 1, 0, 0, {}, {}, (), ("no bodies meet in common",))
+    return quorum.QuorumResult(
+        quorate=all(q.quorate for _, q in results),
+        required=sum(q.required for _, q in results),
+        voting_members=sum(q.voting_members for _, q in results),
+        counted=sum(q.counted for _, q in results),
+        role_counts={},
+        missing_roles={},
+        excluded=tuple(n for _, q in results for n in q.excluded),
+        reasons=tuple(f"{b.name}: {r}" for b, q in results for r in q.reasons),
+    )
+
+
+def expected_declarations(meeting: Meeting) -> dict[int, list[Declaration]]:
+    """{item id: its declarations}, for the run page and the members' pack."""
+    out: dict[int, list[Declaration]] = {}
+    for d in declarations_of(meeting).order_by("item__position", "person__last_name", "pk"):
+        out.setdefault(d.item_id, []).append(d)
+    return out
 
 
 def declarations_of(meeting: Meeting) -> QuerySet[Declaration]:

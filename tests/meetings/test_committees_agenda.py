@@ -101,6 +101,7 @@ def test_meeting_gets_standing_items(make_meeting):
         StandingKind.DECLARATIONS,
         StandingKind.PREVIOUS_MINUTES,
         StandingKind.ACTION_LOG,
+        StandingKind.CHAIRS_ACTIONS,
     ]
 
 
@@ -130,21 +131,27 @@ def test_part2_needs_reason_and_items_reorder(ics, make_meeting):
         part=Part.PRIVATE,
         exemption_reason="commercial interests (s43 FOIA)",
     )
-    assert (a.position, b.position) == (6, 7)
-    agenda.item_move(actor=sec, item=b, to_position=6)
+    # the resolution to exclude the public comes with the first Part 2 item, before it
+    exclusion = m.items.get(standing_kind=StandingKind.EXCLUSION)
+    assert (a.position, exclusion.position, b.position) == (7, 8, 9)
+    with pytest.raises(ValidationError) as exc:  # Part 2 cannot come before Part 1
+        agenda.item_move(actor=sec, item=b, to_position=6)
+    assert "Part 1 items come before" in exc.value.message_dict["position"][0]
+    agenda.item_move(actor=sec, item=a, to_position=6)
     a.refresh_from_db()
     b.refresh_from_db()
-    assert (a.position, b.position) == (7, 6)
+    assert (a.position, b.position) == (6, 9)
     with pytest.raises(ValidationError):
         agenda.item_move(actor=sec, item=a, to_position=99)
     with pytest.raises(ValidationError):
         agenda.item_remove(actor=sec, item=m.items.get(standing_kind=StandingKind.QUORUM))
     agenda.item_remove(actor=sec, item=b)
+    assert not m.items.filter(standing_kind=StandingKind.EXCLUSION).exists()
     a.refresh_from_db()
     assert a.position == 6
     ids = list(m.items.order_by("-position").values_list("pk", flat=True))
     agenda.item_reorder(actor=sec, meeting=m, ordered_ids=ids)
-    assert m.items.order_by("position").first().pk == a.pk
+    assert m.items.order_by("position").first().pk == ids[0]
     with pytest.raises(ValidationError):
         agenda.item_reorder(actor=sec, meeting=m, ordered_ids=ids[:-1])
 
@@ -205,7 +212,7 @@ def test_cancelled_meeting_is_frozen(ics, make_meeting):
     agenda.meeting_cancel(actor=ics["secretariat"], meeting=m, reason="No business")
     with pytest.raises(ValidationError):
         agenda.item_add(actor=ics["secretariat"], meeting=m, title="X", purpose="noting")
-    assert AgendaItem.objects.filter(meeting=m).count() == 5
+    assert AgendaItem.objects.filter(meeting=m).count() == 6
 
 
 def test_quorum_fraction_is_decimal(board):

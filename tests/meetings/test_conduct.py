@@ -63,6 +63,15 @@ def test_attendance_rules(ics, board, held, make_meeting, people):
     assert guest.status == "in_attendance"
 
 
+def ballot(board, **choices):
+    """Named votes: ballot(board, for_=["chair"], against=["ceo"], abstain=[...])."""
+    out = {}
+    for choice, keys in choices.items():
+        for key in keys:
+            out[board.seat[key].pk] = choice.rstrip("_")
+    return out
+
+
 def _decision_item(ics, meeting, **kwargs):
     return agenda.item_add(
         actor=ics["secretariat"],
@@ -76,21 +85,27 @@ def _decision_item(ics, meeting, **kwargs):
 def test_votes_and_casting_vote(ics, board, held):
     attend(ics, board, held, present={"chair", "nec1", "nec2", "ceo", "cfo", "partner_trust"})
     item = _decision_item(ics, held)
-    with pytest.raises(ValidationError) as exc:
+    six = ["chair", "nec1", "nec2", "ceo", "cfo", "partner_trust"]
+    with pytest.raises(ValidationError) as exc:  # the absent council member may not vote
         conduct.item_decide(
-            actor=ics["secretariat"], item=item, votes_for=4, votes_against=2, abstentions=1
+            actor=ics["secretariat"],
+            item=item,
+            votes=ballot(board, for_=six[:4], against=six[4:], abstain=["partner_council"]),
         )
-    assert "votes_for" in exc.value.message_dict  # 7 votes, 6 may vote
+    assert "May not vote" in exc.value.message_dict["votes"][0]
+    with pytest.raises(ValidationError) as exc:  # every member present votes (or abstains)
+        conduct.item_decide(actor=ics["secretariat"], item=item, votes=ballot(board, for_=six[:4]))
+    assert "Record a vote for" in exc.value.message_dict["votes"][0]
     d = conduct.item_decide(
         actor=ics["secretariat"],
         item=item,
-        votes_for=3,
-        votes_against=3,
-        abstentions=0,
+        votes=ballot(board, for_=six[:3], against=six[3:]),
         casting_vote="for",
         resolution="The plan is approved.",
     )
     assert d.outcome == Outcome.APPROVED and d.casting_vote_used and d.quorate
+    assert (d.votes_for, d.votes_against, d.abstentions) == (3, 3, 0)  # derived
+    assert {v.name: v.choice for v in d.votes.all()}["Olu Adeyemi"] == "for"
     with pytest.raises(ValidationError):
         conduct.item_decide(actor=ics["secretariat"], item=item, outcome="approved")
 
@@ -99,9 +114,7 @@ def test_votes_and_casting_vote(ics, board, held):
         conduct.item_decide(
             actor=ics["secretariat"],
             item=other,
-            votes_for=4,
-            votes_against=2,
-            abstentions=0,
+            votes=ballot(board, for_=six[:4], against=six[4:]),
             casting_vote="for",
         )
     assert "casting_vote" in exc.value.message_dict
@@ -110,15 +123,16 @@ def test_votes_and_casting_vote(ics, board, held):
             actor=ics["secretariat"],
             item=other,
             outcome="approved",
-            votes_for=1,
-            votes_against=4,
-            abstentions=0,
+            votes=ballot(board, for_=six[:1], against=six[1:5], abstain=six[5:]),
         )
     assert "outcome" in exc.value.message_dict
     d = conduct.item_decide(
-        actor=ics["secretariat"], item=other, votes_for=1, votes_against=4, abstentions=1
+        actor=ics["secretariat"],
+        item=other,
+        votes=ballot(board, for_=six[:1], against=six[1:5], abstain=six[5:]),
     )
     assert d.outcome == Outcome.REJECTED
+    assert (d.votes_for, d.votes_against, d.abstentions) == (1, 4, 1)
 
 
 def test_no_casting_vote_where_terms_do_not_give_one(ics, board, held):
@@ -127,19 +141,11 @@ def test_no_casting_vote_where_terms_do_not_give_one(ics, board, held):
     committee_update(actor=ics["secretariat"], committee=board, chair_has_casting_vote=False)
     attend(ics, board, held, present={"chair", "nec1", "nec2", "ceo"})
     item = _decision_item(ics, held)
+    tie = ballot(board, for_=["chair", "nec1"], against=["nec2", "ceo"])
     with pytest.raises(ValidationError) as exc:
-        conduct.item_decide(
-            actor=ics["secretariat"],
-            item=item,
-            votes_for=2,
-            votes_against=2,
-            abstentions=0,
-            casting_vote="for",
-        )
+        conduct.item_decide(actor=ics["secretariat"], item=item, votes=tie, casting_vote="for")
     assert "casting_vote" in exc.value.message_dict
-    d = conduct.item_decide(
-        actor=ics["secretariat"], item=item, votes_for=2, votes_against=2, abstentions=0
-    )
+    d = conduct.item_decide(actor=ics["secretariat"], item=item, votes=tie)
     assert d.outcome == Outcome.REJECTED and not d.casting_vote_used
 
 
@@ -219,21 +225,22 @@ def test_conflicted_members_excluded_from_quorum_and_vote(ics, board, held, peop
     conduct.attendance_record(
         actor=ics["secretariat"], meeting=held, member=board.seat["cfo"], status="present"
     )
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:  # the excluded member may not vote
         conduct.item_decide(
-            actor=ics["secretariat"], item=item, votes_for=5, votes_against=0, abstentions=0
+            actor=ics["secretariat"],
+            item=item,
+            votes=ballot(board, for_=["chair", "nec1", "ceo", "cfo", "nec2"]),
         )
-    assert "only 4" in exc.value.message_dict["votes_for"][0]
+    assert "Fiona Grant" in exc.value.message_dict["votes"][0]
     d = conduct.item_decide(
         actor=ics["secretariat"],
         item=item,
-        votes_for=4,
-        votes_against=0,
-        abstentions=0,
+        votes=ballot(board, for_=["chair", "nec1", "ceo", "cfo"]),
         resolution="Approved as proposed.",
     )
     assert d.quorate and d.outcome == "approved"
     assert d.quorum["excluded"] and d.quorum["counted"] == 4
+    assert (d.votes_for, d.votes_against, d.abstentions) == (4, 0, 0)
 
     # the decision flowed into the decision register and the proposal's workflow completed
     p.refresh_from_db()
@@ -289,7 +296,9 @@ def test_rejected_proposal_flows_to_register(ics, board, held, ready_proposal):
     item = agenda.item_table_subject(actor=ics["secretariat"], meeting=held, subject=p)
     attend(ics, board, held, present={"chair", "nec1", "nec2", "ceo", "cfo"})
     conduct.item_decide(
-        actor=ics["secretariat"], item=item, votes_for=1, votes_against=4, abstentions=0
+        actor=ics["secretariat"],
+        item=item,
+        votes=ballot(board, for_=["chair"], against=["nec1", "nec2", "ceo", "cfo"]),
     )
     p.refresh_from_db()
     assert p.status == ProposalStatus.REJECTED

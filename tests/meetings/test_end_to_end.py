@@ -98,7 +98,7 @@ def test_meeting_end_to_end(
         )
     )
     meeting = Meeting.objects.get(title="Board meeting in public")
-    assert meeting.items.filter(standing_kind__gt="").count() == 5
+    assert meeting.items.filter(standing_kind__gt="").count() == 6
     ok(
         client.post(
             reverse("meetings:item-new", args=[meeting.pk]),
@@ -269,21 +269,27 @@ def test_meeting_end_to_end(
         )
     )
     assert selectors.quorum_of(meeting).quorate
-    ok(client.post(reverse("meetings:run", args=[meeting.pk]), {"form": "prefill"}))
+    # the expected declaration was recorded from the register when the agenda was published
     declaration = beds.declarations.get()
     assert declaration.person == people["partner_trust"]
+    run_page = client.get(reverse("meetings:run", args=[meeting.pk])).content.decode()
+    assert "Declared interests for this item" in run_page
+    ok(client.post(reverse("meetings:run", args=[meeting.pk]), {"form": "prefill"}))
+    assert beds.declarations.count() == 1  # testing the register again adds nothing
+    vote = {
+        f"vote-{board.seat[k].pk}": "for"
+        for k in ("chair", "nec1", "ceo", "cfo", "partner_council")
+    }
     # no decision while the chair has not ruled on the declaration
     response = client.post(
-        reverse("meetings:conduct", args=[beds.pk]),
-        {"form": "decision", "votes_for": 5, "votes_against": 0, "abstentions": 0},
+        reverse("meetings:conduct", args=[beds.pk]), {"form": "decision", **vote}
     )
     assert response.status_code == 200 and "not yet decided" in response.content.decode()
     ok(
         client.post(
             reverse("meetings:declaration-decide", args=[declaration.pk]),
             {
-                f"d{declaration.pk}-excluded_from_discussion": "on",
-                f"d{declaration.pk}-excluded_from_vote": "on",
+                f"d{declaration.pk}-handling": "leave",
                 f"d{declaration.pk}-chair_decision": "Left the room for the item.",
             },
         )
@@ -294,24 +300,29 @@ def test_meeting_end_to_end(
             {"form": "discussion", "discussion": "Members welcomed the expansion."},
         )
     )
-    # 6 present, 1 excluded: 5 may vote
+    # 6 present, 1 excluded (left the room): 5 may vote, and the excluded member may not
+    trust_member = board.seat["partner_trust"]
     response = client.post(
         reverse("meetings:conduct", args=[beds.pk]),
-        {"form": "decision", "votes_for": 6, "votes_against": 0, "abstentions": 0},
+        {"form": "decision", **vote, f"vote-{trust_member.pk}": "for"},
     )
-    assert response.status_code == 200 and "only 5" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 200 and "May not vote on this item" in page
+    assert f'name="vote-{trust_member.pk}"' not in page  # no vote buttons for the excluded
     ok(
         client.post(
             reverse("meetings:conduct", args=[beds.pk]),
             {
                 "form": "decision",
-                "votes_for": 4,
-                "votes_against": 1,
-                "abstentions": 0,
+                **vote,
+                f"vote-{board.seat['cfo'].pk}": "against",
                 "resolution": "Approved: fund 20 step-down beds.",
             },
         )
     )
+    decided = beds.decision
+    assert (decided.votes_for, decided.votes_against, decided.abstentions) == (4, 1, 0)
+    assert sorted(v.choice for v in decided.votes.all()) == ["against"] + ["for"] * 4
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.APPROVED
     entry = DecisionEntry.objects.get(proposal=proposal)

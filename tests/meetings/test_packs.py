@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from governance.meetings import packbuild, selectors
-from governance.meetings.models import PackKind, PackVersion, Part
+from governance.meetings.models import AgendaItem, PackKind, PackVersion, Part
 from governance.meetings.services import agenda, committees, packs, papers
 from governance.packs.models import JobStatus
 from tests.meetings.conftest import SECRET, make_pdf
@@ -63,7 +63,11 @@ def meeting_with_papers(ics, board, make_meeting):
     plan = agenda.item_add(actor=sec, meeting=m, title="Winter plan", purpose="approval")
     write_paper(sec, finance, "Spending is on plan.", "<p>" + "Detail. " * 400 + "</p>", 2)
     write_paper(sec, deal, f"We propose {SECRET}.", f"<p>{SECRET}</p>", 1, SECRET)
-    m.items_by_name = {"finance": finance, "deal": deal, "plan": plan}
+    # (refetched: adding Part 1 items after a Part 2 item moves the Part 2 item down)
+    m.items_by_name = {
+        k: AgendaItem.objects.get(pk=v.pk)
+        for k, v in {"finance": finance, "deal": deal, "plan": plan}.items()
+    }
     committees.committee_update(actor=sec, committee=board, papers_due_days=10)
     return m
 

@@ -81,9 +81,10 @@ def published(ics, board, people, private_root, django_capture_on_commit_callbac
     conduct.item_decide(
         actor=sec,
         item=secret,
-        votes_for=4,
-        votes_against=2,
-        abstentions=0,
+        votes={
+            board.seat[k].pk: "for" if k in ("chair", "nec1", "nec2", "cfo") else "against"
+            for k in ("chair", "nec1", "nec2", "cfo", "partner_trust", "partner_council")
+        },
         resolution=f"Buy {SECRET}",
     )
     conduct.item_decide(actor=sec, item=public_item, outcome="approved", resolution="Approved.")

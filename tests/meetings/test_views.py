@@ -184,7 +184,7 @@ def test_meeting_form_and_reorder(client, ics, board):
     response = client.post(reverse("meetings:item-move", args=[last.pk]), {"direction": "up"})
     assert response.status_code == 302
     last.refresh_from_db()
-    assert last.position == 4
+    assert last.position == 5
 
 
 def test_api_shapes(client, ics, people, board, setup):
@@ -196,8 +196,9 @@ def test_api_shapes(client, ics, people, board, setup):
     meetings = client.get("/api/v1/meetings/").json()["results"]
     assert meetings[0]["id"] == setup["meeting"].pk
     detail = client.get(f"/api/v1/meetings/{setup['meeting'].pk}/").json()
-    assert [i["number"] for i in detail["agenda"]] == list(range(1, 8))
-    assert detail["agenda"][6]["title"] == "Deal"
+    assert [i["number"] for i in detail["agenda"]] == list(range(1, 10))
+    assert detail["agenda"][7]["title"] == "Resolution to exclude the public"
+    assert detail["agenda"][8]["title"] == "Deal"
     actions_json = client.get("/api/v1/actions/").json()["results"]
     assert actions_json[0]["reference"] == setup["action"].reference
     assert client.get("/api/v1/meetings/999999/").status_code == 404

@@ -2,11 +2,14 @@
 
 from governance.meetings.models.committees import (
     Committee,
+    CommitteeInCommon,
     CommitteeKind,
     CommitteeMember,
+    CommitteeOrganisation,
     CommitteeRole,
 )
 from governance.meetings.models.meetings import (
+    EXCLUSION_ITEM,
     STANDING_ITEMS,
     AgendaItem,
     Meeting,
@@ -35,15 +38,20 @@ from governance.meetings.models.papers import (
 from governance.meetings.models.record import (
     Attendance,
     AttendanceStatus,
+    BodyDecision,
     CastingVote,
     Declaration,
     DeclarationSource,
+    Handling,
     ItemDecision,
     Outcome,
+    Vote,
+    VoteChoice,
 )
 
 __all__ = [
     "COVER_FIELDS",
+    "EXCLUSION_ITEM",
     "OPEN_ACTION_STATUSES",
     "RICH_TEXT_FIELDS",
     "STANDING_ITEMS",
@@ -52,13 +60,17 @@ __all__ = [
     "AgendaItem",
     "Attendance",
     "AttendanceStatus",
+    "BodyDecision",
     "CastingVote",
     "Committee",
+    "CommitteeInCommon",
     "CommitteeKind",
     "CommitteeMember",
+    "CommitteeOrganisation",
     "CommitteeRole",
     "Declaration",
     "DeclarationSource",
+    "Handling",
     "ItemDecision",
     "Meeting",
     "MeetingStatus",
@@ -76,4 +88,6 @@ __all__ = [
     "Purpose",
     "Session",
     "StandingKind",
+    "Vote",
+    "VoteChoice",
 ]

@@ -1,7 +1,9 @@
-"""Committees: the board, its committees, joint committees and committees in common.
+"""Committees: the board, its committees, the Integrated Care Partnership, place-based
+partnerships, joint committees and committees in common.
 
-The quorum rule is data on the committee (``quorum_*`` fields); the one place that
-evaluates it is ``governance.meetings.quorum``.
+The quorum rule is data on the committee (``quorum_*`` fields) and what a kind of body
+means for quorum and votes is stated once, in ``governance.meetings.quorum.KIND_RULES``;
+the one place that evaluates them is ``governance.meetings.quorum``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from django.utils import timezone
 class CommitteeKind(models.TextChoices):
     BOARD = "board", "Board"
     COMMITTEE = "committee", "Committee of the board"
+    ICP_ASSEMBLY = "icp_assembly", "Integrated Care Partnership (assembly)"
+    PLACE_PARTNERSHIP = "place_partnership", "Place-based partnership"
     JOINT_COMMITTEE = "joint_committee", "Joint committee"
     COMMITTEES_IN_COMMON = "committees_in_common", "Committees in common"
 
@@ -51,6 +55,28 @@ class Committee(models.Model):
         help_text="The board or committee this one reports to.",
     )
     terms_of_reference = models.TextField(blank=True)
+    place = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="For a place-based partnership: the place (borough) it serves.",
+    )
+    organisations = models.ManyToManyField(
+        "organisations.Organisation",
+        through="meetings.CommitteeOrganisation",
+        related_name="member_of_committees",
+        blank=True,
+        help_text="The organisations the committee belongs to (partners of an ICP, the "
+        "local authority and providers of a place, the parties to a joint committee).",
+    )
+    bodies = models.ManyToManyField(
+        "self",
+        through="meetings.CommitteeInCommon",
+        symmetrical=False,
+        related_name="in_common_groups",
+        blank=True,
+        help_text="Committees in common: the bodies (e.g. each trust's board) that meet "
+        "together, each with its own members and quorum.",
+    )
     # quorum rule, as data
     quorum_min_members = models.PositiveIntegerField(
         null=True, blank=True, help_text="At least this many voting members present."
@@ -67,6 +93,20 @@ class Committee(models.Model):
         blank=True,
         help_text='Roles that must be present among them, e.g. {"executive": 1, '
         '"non_executive": 1}.',
+    )
+    quorum_each_organisation = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="At least one member present from each member organisation (empty: the "
+        "kind's rule, which requires it of joint committees).",
+    )
+    majority_fraction = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="A motion needs at least this fraction of the votes cast (empty: a simple "
+        "majority), e.g. 0.667 for two-thirds of the partners voting.",
     )
     chair_has_casting_vote = models.BooleanField(default=True)
     papers_due_days = models.PositiveIntegerField(
@@ -94,10 +134,35 @@ class Committee(models.Model):
                 condition=Q(quorum_min_members__isnull=False) | Q(quorum_fraction__isnull=False),
                 name="committee_quorum_rule_present",
             ),
+            models.CheckConstraint(
+                condition=Q(majority_fraction__isnull=True)
+                | (
+                    Q(majority_fraction__gte=Decimal("0.5"))
+                    & Q(majority_fraction__lte=Decimal("1"))
+                ),
+                name="committee_majority_fraction_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def rules(self):
+        """What this kind of body means for quorum and votes (stated once, in quorum)."""
+        from governance.meetings.quorum import KIND_RULES
+
+        return KIND_RULES[self.kind]
+
+    @property
+    def is_in_common(self) -> bool:
+        return self.kind == CommitteeKind.COMMITTEES_IN_COMMON
+
+    @property
+    def each_organisation_required(self) -> bool:
+        if self.quorum_each_organisation is not None:
+            return self.quorum_each_organisation
+        return self.rules.quorum_each_organisation
 
     @property
     def required_roles_display(self) -> list[str]:
@@ -109,6 +174,48 @@ class Committee(models.Model):
             joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
             out.append(f"{n} {joined}")
         return out
+
+
+class CommitteeOrganisation(models.Model):
+    """An organisation a committee belongs to: a partner of the ICP, a member of a place
+    partnership, a party to a joint committee."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="organisation_links"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["committee", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "organisation"], name="committeeorganisation_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.committee}"
+
+
+class CommitteeInCommon(models.Model):
+    """One body (e.g. a trust's board) taking part in a committees-in-common group."""
+
+    group = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="body_links")
+    body = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="group_links")
+
+    class Meta:
+        ordering = ["group", "body__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "body"], name="committeeincommon_once"),
+            models.CheckConstraint(
+                condition=~Q(group=models.F("body")), name="committeeincommon_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} in {self.group}"
 
 
 class CommitteeMemberQuerySet(models.QuerySet):

@@ -88,6 +88,8 @@ class StandingKind(models.TextChoices):
     DECLARATIONS = "declarations", "Declarations of interest"
     PREVIOUS_MINUTES = "previous_minutes", "Minutes of the previous meeting"
     ACTION_LOG = "action_log", "Action log"
+    CHAIRS_ACTIONS = "chairs_actions", "Chair's actions taken since the last meeting"
+    EXCLUSION = "exclude_public", "Resolution to exclude the public"
 
 
 # opening items of every meeting, in order
@@ -97,11 +99,15 @@ STANDING_ITEMS = (
     (StandingKind.DECLARATIONS, Purpose.NOTING, 3),
     (StandingKind.PREVIOUS_MINUTES, Purpose.APPROVAL, 5),
     (StandingKind.ACTION_LOG, Purpose.ASSURANCE, 5),
+    (StandingKind.CHAIRS_ACTIONS, Purpose.NOTING, 5),
 )
+# taken in public just before the first Part 2 item (the agenda service keeps it there)
+EXCLUSION_ITEM = (StandingKind.EXCLUSION, Purpose.APPROVAL, 1)
 
 
 class AgendaItem(models.Model):
-    """An item of business, in order. Part 2 items are never published."""
+    """An item of business, in order. Part 2 items are never published and always come
+    after every Part 1 item (and after the resolution to exclude the public)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField()

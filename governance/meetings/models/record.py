@@ -63,6 +63,15 @@ class DeclarationSource(models.TextChoices):
     MEETING = "meeting", "Declared at the meeting"
 
 
+class Handling(models.TextChoices):
+    """The chair's decision on a declared interest, as recorded on the Declaration's flags."""
+
+    LEAVE = "leave", "Leaves the room (no discussion, no vote)"
+    NO_VOTE = "no_vote", "Takes part in the discussion without voting"
+    TAKE_PART = "take_part", "Takes part"
+    WITHDRAWN = "withdrawn", "Not a conflict (withdrawn)"
+
+
 class Declaration(models.Model):
     """An interest declared on an agenda item, and the chair's decision on it."""
 
@@ -109,6 +118,23 @@ class Declaration(models.Model):
     def is_excluded(self) -> bool:
         return not self.withdrawn and (self.excluded_from_discussion or self.excluded_from_vote)
 
+    @property
+    def handling(self) -> str:
+        """The chair's decision as one of ``Handling`` ("" until decided)."""
+        if self.decided_at is None:
+            return ""
+        if self.withdrawn:
+            return Handling.WITHDRAWN
+        if self.excluded_from_discussion:
+            return Handling.LEAVE
+        if self.excluded_from_vote:
+            return Handling.NO_VOTE
+        return Handling.TAKE_PART
+
+    @property
+    def handling_display(self) -> str:
+        return Handling(self.handling).label if self.handling else "Awaiting the chair's decision"
+
 
 class Outcome(models.TextChoices):
     APPROVED = "approved", "Approved"
@@ -116,6 +142,7 @@ class Outcome(models.TextChoices):
     NOTED = "noted", "Noted"
     ASSURED = "assured", "Assurance received"
     DEFERRED = "deferred", "Deferred"
+    SPLIT = "split", "Decided differently by the bodies in common"
 
 
 class CastingVote(models.TextChoices):
@@ -124,8 +151,19 @@ class CastingVote(models.TextChoices):
     AGAINST = "against", "Against"
 
 
+class VoteChoice(models.TextChoices):
+    FOR = "for", "For"
+    AGAINST = "against", "Against"
+    ABSTAIN = "abstain", "Abstain"
+
+
 class ItemDecision(models.Model):
-    """The decision on an agenda item, with the votes and the quorum at the time."""
+    """The decision on an agenda item, with the votes and the quorum at the time.
+
+    The totals are derived from the named votes (``votes``) by the body's rule (per
+    person, or per partner for a body of partners with parity) when the decision is
+    recorded; they are never typed. Committees in common record one ``BodyDecision``
+    per body and the item's outcome summarises them."""
 
     item = models.OneToOneField(
         "meetings.AgendaItem", on_delete=models.CASCADE, related_name="decision"
@@ -179,3 +217,82 @@ class ItemDecision(models.Model):
     @property
     def casting_vote_used(self) -> bool:
         return bool(self.casting_vote)
+
+
+class BodyDecision(models.Model):
+    """Committees in common: one body's own decision on the item (its quorum, its votes)."""
+
+    decision = models.ForeignKey(
+        ItemDecision, on_delete=models.CASCADE, related_name="body_decisions"
+    )
+    body = models.ForeignKey("meetings.Committee", on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    votes_for = models.PositiveIntegerField(null=True, blank=True)
+    votes_against = models.PositiveIntegerField(null=True, blank=True)
+    abstentions = models.PositiveIntegerField(null=True, blank=True)
+    casting_vote = models.CharField(
+        max_length=8, choices=CastingVote.choices, blank=True, default=CastingVote.NONE
+    )
+    quorate = models.BooleanField()
+    quorum = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["decision", "body__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "body"], name="bodydecision_once"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=Outcome.values) & ~Q(outcome=Outcome.SPLIT),
+                name="bodydecision_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    votes_for__isnull=True, votes_against__isnull=True, abstentions__isnull=True
+                )
+                | Q(
+                    votes_for__isnull=False, votes_against__isnull=False, abstentions__isnull=False
+                ),
+                name="bodydecision_votes_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body}: {self.get_outcome_display()}"
+
+    @property
+    def has_votes(self) -> bool:
+        return self.votes_for is not None
+
+
+class Vote(models.Model):
+    """One member's vote on a decided item, by name."""
+
+    decision = models.ForeignKey(ItemDecision, on_delete=models.CASCADE, related_name="votes")
+    body = models.ForeignKey(
+        "meetings.Committee",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The body the vote counts for (committees in common: the member's own).",
+    )
+    member = models.ForeignKey(
+        "meetings.CommitteeMember", on_delete=models.PROTECT, related_name="votes"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The organisation the member represents (a partner's one vote, for parity).",
+    )
+    name = models.CharField(max_length=200, help_text="The member's name when they voted.")
+    choice = models.CharField(max_length=8, choices=VoteChoice.choices)
+
+    class Meta:
+        ordering = ["decision", "body__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "member"], name="vote_member_once"),
+            models.CheckConstraint(
+                condition=Q(choice__in=VoteChoice.values), name="vote_choice_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.get_choice_display()}"

@@ -1,4 +1,10 @@
-"""Meetings and agendas: standing items, ordering, tabling a subject in one step."""
+"""Meetings and agendas: standing items, ordering, tabling a subject in one step.
+
+Order: every Part 1 item comes before every Part 2 item. The resolution to exclude the
+public (a standing item, taken in public) is added when the first Part 2 item is, sits
+between the two parts, and goes when the last Part 2 item does. Adding or tabling a
+Part 1 item after Part 2 items places it at the end of Part 1; moving or reordering can
+never put a Part 1 item after the resolution or a Part 2 item."""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from governance import subjects
 from governance.audit.services import diff, snapshot
 from governance.meetings import selectors
 from governance.meetings.models import (
+    EXCLUSION_ITEM,
     STANDING_ITEMS,
     AgendaItem,
     Committee,
@@ -22,8 +29,10 @@ from governance.meetings.models import (
     Part,
     Purpose,
     Session,
+    StandingKind,
 )
 from governance.meetings.services._common import Errors, audit, require_manager
+from governance.meetings.services.declarations import prefill
 
 MEETING_FIELDS = ("committee", "title", "start", "location", "online_link", "session", "status")
 ITEM_FIELDS = (
@@ -226,6 +235,75 @@ def _next_position(m: Meeting) -> int:
     return (m.items.aggregate(n=Max("position"))["n"] or 0) + 1
 
 
+def _block(item: AgendaItem) -> int:
+    """0: Part 1 business, 1: the resolution to exclude the public, 2: Part 2 business."""
+    if item.standing_kind == StandingKind.EXCLUSION:
+        return 1
+    return 2 if item.part == Part.PRIVATE else 0
+
+
+def in_order(items) -> list:
+    """``items`` (in their current order) with Part 1 first, then the resolution to
+    exclude the public, then Part 2: a stable reordering."""
+    return sorted(items, key=_block)
+
+
+def _keep_parts_in_order(actor, m: Meeting) -> None:
+    """Add or drop the resolution to exclude the public, and keep Part 1 before Part 2
+    (after any change to the agenda)."""
+    items = list(m.items.order_by("position"))
+    exclusion = next((i for i in items if i.standing_kind == StandingKind.EXCLUSION), None)
+    has_part2 = any(i.part == Part.PRIVATE for i in items)
+    if has_part2 and exclusion is None:
+        kind, purpose, minutes = EXCLUSION_ITEM
+        exclusion = AgendaItem.objects.create(
+            meeting=m,
+            position=_next_position(m),
+            standing_kind=kind,
+            title=kind.label,
+            presenter="Chair",
+            purpose=purpose,
+            duration_minutes=minutes,
+        )
+        items.append(exclusion)
+        audit(
+            actor,
+            "meeting.item_added",
+            exclusion,
+            m.committee,
+            diff(None, snapshot(exclusion, ITEM_FIELDS)),
+            "Part 2 business follows",
+        )
+    elif not has_part2 and exclusion is not None and not hasattr(exclusion, "decision"):
+        audit(
+            actor,
+            "meeting.item_removed",
+            exclusion,
+            m.committee,
+            diff(snapshot(exclusion, ITEM_FIELDS), None),
+            "No Part 2 business left",
+        )
+        items.remove(exclusion)
+        exclusion.delete()
+    ordered = [i.pk for i in in_order(items)]
+    if ordered != [i.pk for i in items] or [i.position for i in items] != list(
+        range(1, len(items) + 1)
+    ):
+        _renumber(m, ordered)
+
+
+def _check_parts(m: Meeting, ordered_ids: list[int], field: str) -> None:
+    items = {i.pk: i for i in m.items.all()}
+    proposed = [items[pk] for pk in ordered_ids]
+    if [i.pk for i in in_order(proposed)] != ordered_ids:
+        raise ValidationError(
+            {
+                field: "Part 1 items come before the resolution to exclude the public, and "
+                "Part 2 items after it."
+            }
+        )
+
+
 def _renumber(m: Meeting, ordered_ids: list[int]) -> None:
     """Give the items positions 1..n in the given order (two steps: positions are unique)."""
     offset = 100000
@@ -267,7 +345,10 @@ def item_add(
     _validate_item(item)
     item.save()
     audit(actor, "meeting.item_added", item, m.committee, diff(None, snapshot(item, ITEM_FIELDS)))
-    return item
+    _keep_parts_in_order(actor, m)
+    if m.status == MeetingStatus.ISSUED and item.subject_type_id:
+        prefill(actor, m, [item])  # the agenda is published: its declarations are expected
+    return AgendaItem.objects.get(pk=item.pk)
 
 
 @transaction.atomic
@@ -287,10 +368,15 @@ def item_update(*, actor, item: AgendaItem, reason: str = "", **fields) -> Agend
     if obj.standing_kind and "title" in fields and not obj.title.strip():
         obj.title = obj.get_standing_kind_display()
     _validate_item(obj)
+    if obj.standing_kind == StandingKind.EXCLUSION and obj.part != Part.PUBLIC:
+        raise ValidationError({"part": "The resolution to exclude the public is taken in public."})
     changes = diff(before, snapshot(obj, ITEM_FIELDS))
     if changes:
         obj.save()
         audit(actor, "meeting.item_updated", obj, m.committee, changes, reason)
+        if "part" in changes:
+            _keep_parts_in_order(actor, m)
+            obj.refresh_from_db()
     return obj
 
 
@@ -314,6 +400,7 @@ def item_remove(*, actor, item: AgendaItem, reason: str = "") -> None:
     )
     obj.delete()
     _renumber(m, list(m.items.order_by("position").values_list("pk", flat=True)))
+    _keep_parts_in_order(actor, m)
 
 
 @transaction.atomic
@@ -332,6 +419,7 @@ def item_move(*, actor, item: AgendaItem, to_position: int) -> AgendaItem:
         return item
     ids.remove(item.pk)
     ids.insert(to_position - 1, item.pk)
+    _check_parts(m, ids, "position")
     _renumber(m, ids)
     audit(
         actor,
@@ -354,6 +442,7 @@ def item_reorder(*, actor, meeting: Meeting, ordered_ids: list[int]) -> None:
         raise ValidationError({"order": "List every agenda item exactly once."})
     if current == ordered_ids:
         return
+    _check_parts(m, ordered_ids, "order")
     _renumber(m, ordered_ids)
     audit(
         actor,

@@ -1,4 +1,7 @@
-"""Committees and their members."""
+"""Committees and their members, run by the ICB secretariat in the app (the Django admin
+only shows them). A committee's kind says what its members are and how quorum and votes
+count (``quorum.KIND_RULES``); its member organisations, and for committees in common
+the bodies meeting together, are set with it."""
 
 from __future__ import annotations
 
@@ -10,7 +13,14 @@ from django.db import transaction
 
 from governance.audit.services import diff, snapshot
 from governance.meetings import policy, quorum
-from governance.meetings.models import Committee, CommitteeKind, CommitteeMember, CommitteeRole
+from governance.meetings.models import (
+    Committee,
+    CommitteeInCommon,
+    CommitteeKind,
+    CommitteeMember,
+    CommitteeOrganisation,
+    CommitteeRole,
+)
 from governance.meetings.services._common import Errors, audit, require_manager
 
 FIELDS = (
@@ -26,7 +36,11 @@ FIELDS = (
     "papers_due_days",
     "publication_clear_days",
     "is_active",
+    "place",
+    "quorum_each_organisation",
+    "majority_fraction",
 )
+LINKS = ("organisations", "bodies")
 MEMBER_FIELDS = ("user", "organisation", "role", "title", "is_voting", "valid_from", "valid_to")
 
 
@@ -39,8 +53,11 @@ def _fraction(value):
         return "invalid"
 
 
-def _validate(c: Committee) -> None:
+def _validate(c: Committee, organisations=None, bodies=None) -> None:
+    """``organisations`` and ``bodies``: the member organisations and bodies in common
+    the committee will have (None: unchanged)."""
     errors = Errors()
+    c.place = (c.place or "").strip()
     c.name = (c.name or "").strip()
     if not c.name:
         errors.add("name", "Give the committee a name.")
@@ -51,6 +68,37 @@ def _validate(c: Committee) -> None:
     if c.quorum_fraction == "invalid":
         errors.add("quorum_fraction", "Enter a fraction such as 0.5.")
         c.quorum_fraction = None
+    if c.majority_fraction == "invalid":
+        errors.add("majority_fraction", "Enter a fraction such as 0.667.")
+        c.majority_fraction = None
+    elif c.majority_fraction is not None and not (
+        Decimal("0.5") <= c.majority_fraction <= Decimal("1")
+    ):
+        errors.add("majority_fraction", "A majority is a fraction from 0.5 to 1.")
+    orgs = (
+        list(organisations)
+        if organisations is not None
+        else (list(c.organisations.all()) if c.pk else [])
+    )
+    group = list(bodies) if bodies is not None else (list(c.bodies.all()) if c.pk else [])
+    if c.kind == CommitteeKind.PLACE_PARTNERSHIP and not c.place:
+        errors.add("place", "Name the place the partnership serves.")
+    if c.kind in (CommitteeKind.ICP_ASSEMBLY, CommitteeKind.JOINT_COMMITTEE) and len(orgs) < 2:
+        errors.add(
+            "organisations",
+            "Choose the member organisations (at least two): the partners of an ICP, the "
+            "parties to a joint committee.",
+        )
+    if c.kind == CommitteeKind.COMMITTEES_IN_COMMON:
+        if len(group) < 2:
+            errors.add("bodies", "Choose the bodies meeting in common (at least two).")
+        for body in group:
+            if body.pk == c.pk:
+                errors.add("bodies", "A committee cannot meet in common with itself.")
+            elif body.kind == CommitteeKind.COMMITTEES_IN_COMMON:
+                errors.add("bodies", f"{body.name} is itself a committees-in-common group.")
+    elif group:
+        errors.add("bodies", "Only committees in common have bodies meeting together.")
     if not isinstance(c.quorum_required_roles, dict):
         errors.add("quorum_required_roles", "Give the roles as a mapping of role to number.")
         c.quorum_required_roles = {}
@@ -66,23 +114,64 @@ def _validate(c: Committee) -> None:
     errors.raise_if_any()
 
 
+def _links(c: Committee) -> dict:
+    return {
+        "organisations": sorted(c.organisations.values_list("pk", flat=True)),
+        "bodies": sorted(c.bodies.values_list("pk", flat=True)),
+    }
+
+
+def _set_links(c: Committee, organisations, bodies) -> None:
+    if organisations is not None:
+        wanted = {o.pk for o in organisations}
+        CommitteeOrganisation.objects.filter(committee=c).exclude(
+            organisation_id__in=wanted
+        ).delete()
+        have = set(c.organisations.values_list("pk", flat=True))
+        for pk in sorted(wanted - have):
+            CommitteeOrganisation.objects.create(committee=c, organisation_id=pk)
+    if bodies is not None:
+        wanted = {b.pk for b in bodies}
+        CommitteeInCommon.objects.filter(group=c).exclude(body_id__in=wanted).delete()
+        have = set(c.bodies.values_list("pk", flat=True))
+        for pk in sorted(wanted - have):
+            CommitteeInCommon.objects.create(group=c, body_id=pk)
+
+
 @transaction.atomic
-def committee_create(*, actor, name: str, kind: str, organisation, **fields) -> Committee:
+def committee_create(
+    *, actor, name: str, kind: str, organisation, organisations=(), bodies=(), **fields
+) -> Committee:
+    """Create a committee with its member organisations and (committees in common) the
+    bodies meeting together."""
     if not policy.can_create_committee(actor):
         raise PermissionDenied("Only the ICB secretariat creates committees.")
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise ValueError(f"Unknown fields: {sorted(unknown)}")
     fields["quorum_fraction"] = _fraction(fields.get("quorum_fraction"))
+    fields["majority_fraction"] = _fraction(fields.get("majority_fraction"))
     c = Committee(name=name, kind=kind, organisation=organisation, **fields)
-    _validate(c)
+    organisations, bodies = list(organisations or ()), list(bodies or ())
+    _validate(c, organisations, bodies)
     c.save()
-    audit(actor, "committee.created", c, c, diff(None, snapshot(c, FIELDS)))
+    _set_links(c, organisations, bodies)
+    audit(
+        actor,
+        "committee.created",
+        c,
+        c,
+        {**diff(None, snapshot(c, FIELDS)), **diff(None, _links(c))},
+    )
     return c
 
 
 @transaction.atomic
-def committee_update(*, actor, committee: Committee, reason: str = "", **fields) -> Committee:
+def committee_update(
+    *, actor, committee: Committee, reason: str = "", organisations=None, bodies=None, **fields
+) -> Committee:
+    """Change a committee; ``organisations`` / ``bodies`` (if given) replace its member
+    organisations / bodies in common."""
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise ValueError(f"Unknown fields: {sorted(unknown)}")
@@ -90,15 +179,19 @@ def committee_update(*, actor, committee: Committee, reason: str = "", **fields)
     require_manager(actor, c)
     if "organisation" in fields and not policy.can_create_committee(actor):
         raise PermissionDenied("Only the ICB secretariat moves a committee to another host.")
-    before = snapshot(c, FIELDS)
-    if "quorum_fraction" in fields:
-        fields["quorum_fraction"] = _fraction(fields["quorum_fraction"])
+    before = {**snapshot(c, FIELDS), **_links(c)}
+    for key in ("quorum_fraction", "majority_fraction"):
+        if key in fields:
+            fields[key] = _fraction(fields[key])
     for key, value in fields.items():
         setattr(c, key, value)
-    _validate(c)
-    changes = diff(before, snapshot(c, FIELDS))
+    organisations = list(organisations) if organisations is not None else None
+    bodies = list(bodies) if bodies is not None else None
+    _validate(c, organisations, bodies)
+    c.save()
+    _set_links(c, organisations, bodies)
+    changes = diff(before, {**snapshot(c, FIELDS), **_links(c)})
     if changes:
-        c.save()
         audit(actor, "committee.updated", c, c, changes, reason)
     return c
 
@@ -113,6 +206,16 @@ def _validate_member(m: CommitteeMember) -> None:
         errors.add("valid_to", "The last day cannot be before the first.")
     if m.user_id and not m.user.is_active:
         errors.add("user", "This account is not active.")
+    partners = set(m.committee.organisations.values_list("pk", flat=True))
+    if (
+        m.committee.kind in (CommitteeKind.ICP_ASSEMBLY, CommitteeKind.JOINT_COMMITTEE)
+        and partners
+        and m.organisation_id not in partners
+    ):
+        errors.add(
+            "organisation",
+            "A member represents one of the committee's member organisations.",
+        )
     if m.user_id and m.valid_from:
         overlapping = CommitteeMember.objects.filter(committee=m.committee, user=m.user).exclude(
             pk=m.pk

@@ -50,20 +50,63 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def named_votes(votes) -> str:
+    """ "For: A, B. Against: C. Abstained: D." """
+    groups = {"for": [], "against": [], "abstain": []}
+    for v in votes:
+        groups[v.choice].append(v.name)
+    parts = []
+    for key, label in (("for", "For"), ("against", "Against"), ("abstain", "Abstained")):
+        if groups[key]:
+            parts.append(f"{label}: {', '.join(sorted(groups[key]))}.")
+    return " ".join(parts)
+
+
+def _totals(row, partners: bool) -> str:
+    unit = " (one vote per partner)" if partners else ""
+    return f"{row.votes_for} for, {row.votes_against} against, {row.abstentions} abstaining{unit}"
+
+
 def _decision_text(decision) -> list[str]:
     lines = [f"Decision: {decision.get_outcome_display()}."]
     if decision.resolution:
         lines.append(f"Resolved: {decision.resolution}")
-    if decision.has_votes:
-        lines.append(
-            f"Votes: {decision.votes_for} for, {decision.votes_against} against, "
-            f"{decision.abstentions} abstaining."
-        )
-    if decision.casting_vote:
-        lines.append(
-            f"The votes being tied, the chair used a casting vote "
-            f"{CastingVote(decision.casting_vote).label.lower()}."
-        )
+    committee = decision.item.meeting.committee
+    votes = list(decision.votes.select_related("body"))
+    bodies = list(decision.body_decisions.select_related("body", "body__organisation"))
+    if bodies:
+        for row in bodies:
+            text = f"{row.body.name}: {row.get_outcome_display()}"
+            if row.has_votes:
+                text += f" ({_totals(row, False)})"
+            if row.casting_vote:
+                text += f"; the chair's casting vote {row.get_casting_vote_display().lower()}"
+            if not row.quorate:
+                text += "; not quorate"
+            mine = [v for v in votes if v.body_id == row.body_id]
+            lines.append(text + "." + (" " + named_votes(mine) if mine else ""))
+        approved = [r.body.name for r in bodies if r.outcome == "approved"]
+        others = [r.body.name for r in bodies if r.outcome != "approved"]
+        if approved and others:
+            lines.append(
+                f"Approved by {', '.join(approved)}; not approved by {', '.join(others)}. "
+                "The decision binds only the bodies that approved it."
+            )
+    else:
+        if decision.has_votes:
+            partners = committee.rules.counts == "partner"
+            lines.append(f"Votes: {_totals(decision, partners)}.")
+        if votes:
+            lines.append("Named votes — " + named_votes(votes))
+        if decision.casting_vote:
+            lines.append(
+                f"The votes being tied, the chair used a casting vote "
+                f"{CastingVote(decision.casting_vote).label.lower()}."
+            )
+        if committee.kind == "joint_committee" and decision.outcome == "approved":
+            names = ", ".join(o.name for o in committee.organisations.order_by("name"))
+            if names:
+                lines.append(f"The decision binds: {names}.")
     if not decision.quorate:
         lines.append("The item was not quorate.")
     return lines
@@ -76,11 +119,19 @@ def entry_text(meeting: Meeting, item: AgendaItem) -> str:
         apologies = Attendance.objects.filter(meeting=meeting, status=AttendanceStatus.APOLOGIES)
         lines.append(f"Apologies were received from: {_names(apologies.order_by('name'))}.")
     elif item.standing_kind == StandingKind.QUORUM:
-        q = selectors.quorum_of(meeting)
-        state = "quorate" if q.quorate else "NOT quorate"
-        lines.append(
-            f"The meeting was {state}: {q.counted} voting members present; {q.required} needed."
-        )
+        for body, q in selectors.quorums_of(meeting):
+            state = "quorate" if q.quorate else "NOT quorate"
+            who = "The meeting" if body.pk == meeting.committee_id else body.name
+            lines.append(f"{who} was {state}: {q.counted} {q.unit} present; {q.required} needed.")
+    elif item.standing_kind == StandingKind.CHAIRS_ACTIONS:
+        from governance.meetings.reports import chairs_actions
+
+        entries = chairs_actions(meeting)
+        if not entries:
+            lines.append("No chair's actions had been taken since the last meeting.")
+        for e in entries:
+            when = f"{e['date']:%-d %B %Y}: " if e["date"] else ""
+            lines.append(f"Chair's action reported: {when}{e['label']}. {e['summary']}".strip())
     elif item.standing_kind == StandingKind.DECLARATIONS:
         declared = selectors.declarations_of(meeting).filter(withdrawn=False)
         if declared.exists():
@@ -94,7 +145,8 @@ def entry_text(meeting: Meeting, item: AgendaItem) -> str:
             lines.append("No interests were declared in the business of the meeting.")
     for d in item.declarations.filter(withdrawn=False).select_related("person"):
         handling = d.chair_decision or "The chair's decision was not recorded."
-        lines.append(f"Declaration: {_person(d.person)} — {d.description}. {handling}")
+        how = f" ({d.handling_display})" if d.handling else ""
+        lines.append(f"Declaration: {_person(d.person)} — {d.description}. {handling}{how}")
     if item.discussion:
         lines.append(item.discussion)
     decision = getattr(item, "decision", None)

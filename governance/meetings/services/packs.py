@@ -1,6 +1,8 @@
 """Board packs: queue their rendering, plan versions, record each rendered pack.
 
-"Generate packs" queues one background job per variant (``governance.packs.jobs``). The
+"Generate packs" publishes the agenda: it records the expected declarations of interest
+from the register (``services.declarations.prefill``) and queues one background job per
+variant (``governance.packs.jobs``). The
 job decides what to render from what the last full pack of its variant contained:
 - no full pack yet: a full pack;
 - papers approved or revised since (late papers): a supplementary pack of just those
@@ -24,6 +26,7 @@ from governance.meetings import packbuild, selectors
 from governance.meetings.models import Meeting, MeetingStatus, PackKind, PackVariant, PackVersion
 from governance.meetings.services._common import audit, require_manager
 from governance.meetings.services.agenda import meeting_set_status
+from governance.meetings.services.declarations import prefill
 
 JOB_KIND = "meeting_pack"
 STALE_JOB = datetime.timedelta(minutes=15)
@@ -73,6 +76,9 @@ def packs_generate(*, actor, meeting: Meeting, variants=(PackVariant.MEMBERS, Pa
         raise ValidationError(
             "The packs are up to date: nothing has changed since they were issued."
         )
+    # publishing the agenda: each member's register entries are tested against each
+    # item's parties, so the members' pack lists the declared interests for each item
+    prefill(actor, m)
     jobs = [
         job_enqueue(actor=actor, kind=JOB_KIND, params={"meeting": m.pk, "variant": v})
         for v in variants

@@ -69,6 +69,10 @@ def committee_detail(request, pk):
             "meetings": selectors.meetings_visible_to(request.user).filter(committee=c)[:50],
             "can_manage": policy.can_manage(request.user, c),
             "rule": selectors.rule_of(c),
+            "rules": c.rules,
+            "organisations": c.organisations.order_by("name"),
+            "bodies": selectors.bodies_of(c) if c.is_in_common else [],
+            "groups": c.in_common_groups.order_by("name"),
         },
     )
 
@@ -78,7 +82,7 @@ def committee_edit(request, pk):
     c = committee_or_404(request.user, pk)
     if not policy.can_manage(request.user, c):
         raise PermissionDenied("Only the secretariat running the committee can edit it.")
-    form = CommitteeForm(request.POST or None, initial=CommitteeForm.initial_from(c))
+    form = CommitteeForm(request.POST or None, initial=CommitteeForm.initial_from(c), committee=c)
     if request.method == "POST" and form.is_valid():
         data = form.service_fields()
         if data.get("organisation") == c.organisation:

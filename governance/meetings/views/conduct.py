@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from governance.interests.models import Interest
-from governance.meetings import selectors
+from governance.meetings import quorum as quorum_rules
+from governance.meetings import reports, selectors
 from governance.meetings.forms import (
     ActionForm,
     DecisionForm,
@@ -21,7 +22,14 @@ from governance.meetings.forms import (
     DiscussionForm,
     GuestForm,
 )
-from governance.meetings.models import Attendance, AttendanceStatus, Declaration, StandingKind
+from governance.meetings.models import (
+    Attendance,
+    AttendanceStatus,
+    Declaration,
+    Outcome,
+    StandingKind,
+    VoteChoice,
+)
 from governance.meetings.services import actions, conduct
 from governance.meetings.views.common import attempt, item_or_404, managed_meeting
 
@@ -36,7 +44,7 @@ MEMBER_STATUSES = [
 def run(request, pk):
     """Attendance and the live quorum."""
     meeting = managed_meeting(request.user, pk)
-    members = list(selectors.current_members(meeting.committee, selectors.meeting_date(meeting)))
+    members = list(selectors.meeting_members(meeting))
     guest_form = GuestForm()
     if request.method == "POST" and request.POST.get("form") == "attendance":
         try:
@@ -62,11 +70,11 @@ def run(request, pk):
             return redirect("meetings:run", pk=meeting.pk)
     elif request.method == "POST" and request.POST.get("form") == "prefill":
         n = conduct.declarations_prefill(actor=request.user, meeting=meeting)
-        messages.success(request, f"{n} declaration(s) pre-filled from the register of interests.")
+        messages.success(request, f"{n} new declaration(s) expected from the register.")
         return redirect("meetings:run", pk=meeting.pk)
     attendance = selectors.attendance_of(meeting)
     rows = [{"member": m, "status": getattr(attendance.get(m.pk), "status", "")} for m in members]
-    items = list(selectors.agenda(meeting).prefetch_related("declarations"))
+    items = list(selectors.agenda(meeting).prefetch_related("declarations__person"))
     return render(
         request,
         "meetings/run.html",
@@ -77,9 +85,46 @@ def run(request, pk):
             "guests": Attendance.objects.filter(meeting=meeting, member__isnull=True),
             "guest_form": guest_form,
             "quorum": selectors.quorum_of(meeting),
+            "quorums": selectors.quorums_of(meeting),
+            "in_common": meeting.committee.is_in_common,
             "items": items,
         },
     )
+
+
+def _voting_groups(meeting, item, posted=None) -> list[dict]:
+    """Per deciding body: its quorum for the item and every member with whether they may
+    vote (and why not), for the named-vote form."""
+    groups = []
+    for body, q in selectors.quorums_of(meeting, item):
+        seats = selectors.seats(meeting, item, body)
+        rows = []
+        for s in seats:
+            if not s.voting:
+                why = "non-voting member"
+            elif not s.present:
+                why = "not present"
+            elif s.excluded:
+                why = "excluded by the chair (conflict of interest)"
+            else:
+                why = ""
+            choice = (posted or {}).get(str(s.key), "")
+            rows.append(
+                {
+                    "seat": s,
+                    "why": why,
+                    "choices": [(v, label, v == choice) for v, label in VoteChoice.choices],
+                }
+            )
+        groups.append(
+            {
+                "body": body,
+                "quorum": q,
+                "rows": rows,
+                "parity": body.rules.counts == quorum_rules.PARTNER,
+            }
+        )
+    return groups
 
 
 @login_required
@@ -87,10 +132,8 @@ def item_conduct(request, pk):
     item = item_or_404(request.user, pk, manage=True)
     meeting = item.meeting
     User = get_user_model()
-    member_ids = selectors.current_members(
-        meeting.committee, selectors.meeting_date(meeting)
-    ).values("user_id")
     guest_ids = Attendance.objects.filter(meeting=meeting, user__isnull=False).values("user_id")
+    member_ids = selectors.meeting_members(meeting).values("user_id")
     people = User.objects.filter(pk__in=member_ids) | User.objects.filter(pk__in=guest_ids)
     people = people.distinct().order_by("last_name")
     add_form = DeclarationAddForm(people_qs=people)
@@ -132,6 +175,7 @@ def item_conduct(request, pk):
             actor=request.user,
             item=item,
             **decision_form.cleaned_data,
+            **DecisionForm.votes_from(request.POST),
         )
     elif which == "action":
         action_form = ActionForm(request.POST)
@@ -150,12 +194,7 @@ def item_conduct(request, pk):
             "d": d,
             "form": DeclarationDecideForm(
                 prefix=f"d{d.pk}",
-                initial={
-                    "excluded_from_discussion": d.excluded_from_discussion,
-                    "excluded_from_vote": d.excluded_from_vote,
-                    "withdrawn": d.withdrawn,
-                    "chair_decision": d.chair_decision,
-                },
+                initial={"handling": d.handling, "chair_decision": d.chair_decision},
             ),
         }
         for d in item.declarations.select_related("person", "interest")
@@ -173,9 +212,22 @@ def item_conduct(request, pk):
             .select_related("person", "related_organisation"),
             "parties": selectors.parties_of_item(item),
             "quorum": selectors.quorum_of(meeting, item),
+            "groups": _voting_groups(
+                meeting,
+                item,
+                DecisionForm.votes_from(request.POST)["votes"] if which == "decision" else None,
+            ),
+            "outcome_choices": [c for c in Outcome.choices if c[0] != Outcome.SPLIT],
             "discussion_form": discussion_form,
             "decision_form": decision_form,
             "decision": getattr(item, "decision", None),
+            "votes": list(item.decision.votes.all()) if hasattr(item, "decision") else [],
+            "body_decisions": list(item.decision.body_decisions.select_related("body"))
+            if hasattr(item, "decision")
+            else [],
+            "chairs_actions": reports.chairs_actions(meeting)
+            if item.standing_kind == StandingKind.CHAIRS_ACTIONS
+            else None,
             "action_form": action_form,
             "actions": item.actions.select_related("owner"),
             "action_log": selectors.action_log(meeting)
