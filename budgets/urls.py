@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from budgets.views import allocations, funds
+from budgets.views import allocations, envelope, funds
 
 app_name = "budgets"
 
@@ -45,4 +45,44 @@ urlpatterns = [
     path("allocations/<int:pk>/spend/", allocations.allocation_spend, name="allocation-spend"),
     path("contribution-changes/<int:pk>/", funds.change_detail, name="change"),
     path("contribution-changes/<int:pk>/withdraw/", funds.change_withdraw, name="change-withdraw"),
+    # the system envelope
+    path("envelopes/", envelope.envelope_list, name="envelopes"),
+    path("envelopes/<int:pk>/", envelope.envelope_detail, name="envelope"),
+    path(
+        "envelopes/<int:pk>/variations/<int:variation_pk>/",
+        envelope.variation_detail,
+        name="envelope-variation",
+    ),
+    path(
+        "envelopes/<int:pk>/returns/<int:return_pk>/",
+        envelope.return_submit,
+        name="envelope-return",
+    ),
+    path(
+        "envelopes/<int:pk>/months/<int:month>/upload/",
+        envelope.returns_upload,
+        name="envelope-upload",
+    ),
+    path("envelopes/<int:pk>/report/<int:month>/", envelope.report_page, name="envelope-report"),
+    path(
+        "envelopes/<int:pk>/report/<int:month>.pdf",
+        envelope.report_pdf,
+        name="envelope-report-pdf",
+    ),
+    path(
+        "envelopes/<int:pk>/report/<int:month>.csv",
+        envelope.report_csv,
+        name="envelope-report-csv",
+    ),
+    path("envelopes/<int:pk>/capital/", envelope.capital, name="envelope-capital"),
+    path(
+        "envelopes/<int:pk>/capital/<int:scheme_pk>/score/",
+        envelope.scheme_score,
+        name="envelope-scheme-score",
+    ),
+    path(
+        "envelopes/<int:pk>/capital/<int:scheme_pk>/business-case.pdf",
+        envelope.business_case,
+        name="envelope-business-case",
+    ),
 ]
