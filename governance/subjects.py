@@ -31,6 +31,12 @@ class SubjectType:
     # on_board_decision(obj, *, actor, outcome, notes="", decided_on=None, decided_by="",
     #                   item=None) -- ``item`` is the meetings.AgendaItem it was decided on
     on_board_decision: Callable[..., None] | None = None
+    # committees in common whose bodies decided the record differently (some approved,
+    # some not): on_body_decisions(obj, *, actor, outcomes, notes="", decided_on=None,
+    # decided_by="", item=None) -- ``outcomes`` is {organisation: outcome of its body};
+    # the decision binds only the organisations whose body approved. When every body
+    # concerned approves (or rejects), on_board_decision is called as for one body.
+    on_body_decisions: Callable[..., None] | None = None
     # records waiting to be tabled at a board/committee meeting (a QuerySet), if any
     awaiting_decision: Callable[[], QuerySet] | None = None
     # True if the record must not be published (Part 2 when tabled)

@@ -215,7 +215,11 @@ def _partners(seats: list[Seat], organisations) -> dict[int, str]:
     """The member organisations: those given, else those of the voting seats."""
     if organisations is not None:
         return dict(organisations)
-    return {s.organisation: s.organisation_name for s in seats if s.voting and s.organisation}
+    return {
+        s.organisation: s.organisation_name
+        for s in seats
+        if s.voting and s.organisation is not None
+    }
 
 
 def evaluate(
