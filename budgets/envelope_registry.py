@@ -4,8 +4,8 @@
   by the partners), each variance alert (an item for the finance committee until it
   has received it, or the forecast recovers) and each month (its system finance report,
   to be received by the committee once every return is in);
-- its flows in /workflow/; its demo seeder (after the risk register's, before the
-  meetings', so the demo's meetings can table its items).
+- its flows in /workflow/; its demo seeder (after the meetings', so the demo meetings
+  stay as they are and its items wait to be tabled for the finance committee).
 """
 
 from __future__ import annotations
@@ -64,4 +64,4 @@ def register_envelope() -> None:
     register_flow(EnvelopeMonthFlow, icon="calendar_month")
     from budgets.demo_envelope import seed_envelope
 
-    register_seeder("envelope", seed_envelope, order=50)
+    register_seeder("envelope", seed_envelope, order=70)

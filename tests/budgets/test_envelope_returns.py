@@ -172,3 +172,17 @@ def test_csv_upload_all_or_nothing(opened, env_parties):
     assert ret(opened, p, "acute").commentary == "On plan"
     with pytest.raises(ValidationError):
         svc.returns_import_csv(actor=p["acute_lead"], month=month, upload=b"name,amount\nx,1\n")
+
+
+def test_open_envelope_months_command_is_idempotent(make_envelope, env_parties):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_envelope()
+    out = StringIO()
+    call_command("open_envelope_months", "--today", "2026-06-20", stdout=out)
+    assert "2 month(s) opened; 8 overdue return(s) chased." in out.getvalue()
+    out = StringIO()
+    call_command("open_envelope_months", "--today", "2026-06-20", stdout=out)
+    assert "0 month(s) opened; 0 overdue return(s) chased." in out.getvalue()
