@@ -218,6 +218,7 @@ SPECTACULAR_SETTINGS = {
         "EntryKindEnum": "budgets.models.EntryKind",
         "ChangeStatusEnum": "budgets.models.ChangeStatus",
         "MeetingStatusEnum": "governance.meetings.models.MeetingStatus",
+        "EnvelopeStatusEnum": "budgets.models.envelope.EnvelopeStatus",
     },
 }
 
