@@ -4,13 +4,21 @@
     python3 dev.py serve   # venv, dependencies, migrations, demo data, then serve :8000
     python3 dev.py test    # venv, dependencies, then the whole test suite (pytest)
 
-Extra arguments after ``test`` go to pytest. ``DATABASE_URL`` selects PostgreSQL.
+    python3 dev.py serve --port 8010   # another port
+    python3 dev.py serve --prod        # production mode: gunicorn, DEBUG off, static files
+                                       # collected and served by WhiteNoise, a fresh secret
+
+Extra arguments after ``test`` go to pytest. ``DATABASE_URL`` selects PostgreSQL (both
+modes use the same database). ``--prod`` is for trying production mode locally over plain
+HTTP on loopback: secure cookies are off; a real deployment is described in the README.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
+import secrets
 import subprocess
 import sys
 import venv
@@ -42,11 +50,66 @@ def ensure_environment() -> None:
         STAMP.write_text(digest)
 
 
-def serve() -> None:
-    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
-    run(PY, "manage.py", "migrate", "--noinput", env=env)
-    run(PY, "manage.py", "seed_demo", env=env)
-    run(PY, "manage.py", "runserver", "127.0.0.1:8000", env=env)
+def serve_options(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="dev.py serve")
+    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (8000)")
+    parser.add_argument(
+        "--prod", action="store_true", help="gunicorn with DEBUG off, as in production"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (--prod)")
+    options = parser.parse_args(argv)
+    if not 1 <= options.port <= 65535:
+        parser.error(f"--port {options.port} is not a TCP port (1-65535)")
+    if options.workers < 1:
+        parser.error("--workers must be at least 1")
+    return options
+
+
+def serve_plan(options: argparse.Namespace, environ: dict[str, str]) -> tuple[dict, list]:
+    """The environment and the commands ``serve`` runs (separate for testing)."""
+    address = f"127.0.0.1:{options.port}"
+    if not options.prod:
+        env = {**environ, "DEBUG": environ.get("DEBUG", "1")}
+        server = [PY, "manage.py", "runserver", address]
+        return env, [
+            [PY, "manage.py", "migrate", "--noinput"],
+            [PY, "manage.py", "seed_demo"],
+            server,
+        ]
+    env = {
+        **environ,
+        "DEBUG": "0",
+        # A fresh secret each run (sessions do not survive a restart); keep one you set.
+        "SECRET_KEY": environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost"),
+        # Plain HTTP on loopback: cookies cannot be Secure-only here.
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        # Collected apart from the checkout's staticfiles/, so tests never see a stale set.
+        "STATIC_ROOT": environ.get("STATIC_ROOT", str(VENV / "static-prod")),
+    }
+    gunicorn = [
+        BIN / "gunicorn",
+        "governance.wsgi:application",
+        "--bind",
+        address,
+        "--workers",
+        str(options.workers),
+        "--access-logfile",
+        "-",
+    ]
+    return env, [
+        [PY, "manage.py", "migrate", "--noinput"],
+        [PY, "manage.py", "seed_demo"],
+        [PY, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        gunicorn,
+    ]
+
+
+def serve(argv: list[str]) -> None:
+    env, commands = serve_plan(serve_options(argv), dict(os.environ))
+    for command in commands:
+        run(*command, env=env)
 
 
 def test(extra: list[str]) -> None:
@@ -59,11 +122,14 @@ def test(extra: list[str]) -> None:
 def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in {"serve", "test"}:
         sys.exit(__doc__)
-    ensure_environment()
     if sys.argv[1] == "serve":
-        serve()
-    else:
-        test(sys.argv[2:])
+        options = sys.argv[2:]
+        serve_options(options)  # bad options fail before anything is installed
+        ensure_environment()
+        serve(options)
+        return
+    ensure_environment()
+    test(sys.argv[2:])
 
 
 if __name__ == "__main__":
