@@ -73,3 +73,54 @@ class ProgrammeForm(forms.Form):
     def __init__(self, *args, schemes=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["schemes"].queryset = schemes
+
+
+class EnvelopeForm(forms.Form):
+    name = forms.CharField(max_length=200, initial="System financial plan")
+    financial_year = forms.IntegerField(
+        label="Financial year starting 1 April of", min_value=2000, max_value=2100
+    )
+    income_total = _money("System planned income")
+    expenditure_total = _money("System planned expenditure")
+    capital_total = _money("System capital envelope")
+    threshold_percent = forms.CharField(
+        label="Alert threshold (% of a partner's planned expenditure)", initial="1.00", max_length=8
+    )
+    system_adverse_alert = forms.BooleanField(
+        label="Also alert on any adverse system forecast", required=False, initial=True
+    )
+    finance_committee = forms.CharField(max_length=200, initial="Finance and Performance Committee")
+
+
+class LineForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None, label="Partner")
+    planned_income = _money("Planned income")
+    planned_expenditure = _money("Planned expenditure")
+    capital_allocation = _money("Capital allocation")
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class TransferForm(forms.Form):
+    source = forms.ModelChoiceField(queryset=None, label="Capital moves from")
+    target = forms.ModelChoiceField(queryset=None, label="Capital moves to")
+    amount = _money("Amount")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = organisations
+        self.fields["target"].queryset = organisations
+
+
+class ReplanForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None, label="Partner")
+    planned_income = _money("New planned income")
+    planned_expenditure = _money("New planned expenditure")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from budgets.views import allocations, envelope, funds
+from budgets.views import allocations, envelope, envelope_plan, funds
 
 app_name = "budgets"
 
@@ -47,7 +47,25 @@ urlpatterns = [
     path("contribution-changes/<int:pk>/withdraw/", funds.change_withdraw, name="change-withdraw"),
     # the system envelope
     path("envelopes/", envelope.envelope_list, name="envelopes"),
+    path("envelopes/new/", envelope_plan.envelope_create, name="envelope-create"),
     path("envelopes/<int:pk>/", envelope.envelope_detail, name="envelope"),
+    path("envelopes/<int:pk>/lines/", envelope_plan.line_set, name="envelope-line"),
+    path("envelopes/<int:pk>/submit/", envelope_plan.envelope_submit, name="envelope-submit"),
+    path(
+        "envelopes/<int:pk>/variations/transfer/",
+        envelope_plan.variation_transfer,
+        name="envelope-transfer",
+    ),
+    path(
+        "envelopes/<int:pk>/variations/replan/",
+        envelope_plan.variation_replan,
+        name="envelope-replan",
+    ),
+    path(
+        "envelopes/<int:pk>/variations/<int:variation_pk>/withdraw/",
+        envelope_plan.variation_withdraw,
+        name="envelope-variation-withdraw",
+    ),
     path(
         "envelopes/<int:pk>/variations/<int:variation_pk>/",
         envelope.variation_detail,

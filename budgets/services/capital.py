@@ -202,7 +202,8 @@ def programme_approve(
 ) -> CapitalProgramme:
     """Record the finance committee's approval of a programme; refused if it does not
     fit within the capital envelope. Proposes the variation of the capital lines."""
-    from budgets.services.envelope import lock_envelope, variation_request
+    from budgets.services.envelope import lock_envelope
+    from budgets.services.envelope_variations import variation_request
 
     envelope = lock_envelope(envelope.pk)
     if not envelope_policy.can_manage(actor, envelope):

@@ -42,6 +42,12 @@ from governance.signoffs import selectors as signoff_selectors
 MAX_CASE_BYTES = 20 * 1024 * 1024
 
 
+def envelope_plan_can_draft(user) -> bool:
+    from budgets.views.envelope_plan import can_draft
+
+    return can_draft(user)
+
+
 def envelope_or_404(user, pk: int):
     return get_object_or_404(envelope_selectors.envelopes_visible_to(user), pk=pk)
 
@@ -54,6 +60,7 @@ def envelope_list(request):
         {
             "envelopes": envelope_selectors.envelopes_visible_to(request.user),
             "due": envelope_selectors.returns_due_for(request.user),
+            "can_draft": envelope_plan_can_draft(request.user),
         },
     )
 
@@ -105,6 +112,7 @@ def variation_detail(request, pk: int, variation_pk: int):
             "envelope": envelope,
             "variation": variation,
             "signoffs": signoff_selectors.signoffs_for(variation),
+            "can_manage": envelope_policy.can_manage(request.user, envelope),
         },
     )
 
@@ -186,7 +194,15 @@ def _report(request, pk: int, month: int):
 @login_required
 def report_page(request, pk: int, month: int):
     envelope, r = _report(request, pk, month)
-    return render(request, "budgets/envelope/report.html", {"envelope": envelope, "report": r})
+    mine = envelope_policy.finance_lead_organisations(request.user)
+    my_returns = MonthlyReturn.objects.filter(
+        month__envelope=envelope, month__month=month, line__organisation_id__in=mine
+    ).select_related("line__organisation")
+    return render(
+        request,
+        "budgets/envelope/report.html",
+        {"envelope": envelope, "report": r, "my_returns": my_returns},
+    )
 
 
 @login_required

@@ -16,6 +16,7 @@ from budgets.models import (
     VariationStatus,
 )
 from budgets.services import envelope as svc
+from budgets.services import envelope_variations as var_svc
 from governance.audit.models import AuditEvent
 from governance.signoffs.models import SignOff
 from tests.budgets.envelope_fixtures import sign_round
@@ -130,7 +131,7 @@ def test_bad_input_names_the_field_and_writes_nothing(env_parties):
 
 
 def _transfer(p, envelope, amount="2000000.00"):
-    return svc.variation_request(
+    return var_svc.variation_request(
         actor=p["icb_lead"],
         envelope=envelope,
         kind=VariationKind.CAPITAL_TRANSFER,
@@ -175,7 +176,7 @@ def test_variation_must_keep_the_sum(make_envelope, env_parties):
     p = env_parties
     envelope = make_envelope()
     with pytest.raises(ValidationError) as exc:
-        svc.variation_request(
+        var_svc.variation_request(
             actor=p["icb_lead"],
             envelope=envelope,
             kind=VariationKind.CAPITAL_TRANSFER,
@@ -183,7 +184,7 @@ def test_variation_must_keep_the_sum(make_envelope, env_parties):
             lines={p["acute"].pk: {"capital_allocation": "30000000.01"}},
         )
     assert "capital_total" in exc.value.message_dict
-    replan = svc.variation_request(
+    replan = var_svc.variation_request(
         actor=p["icb_lead"],
         envelope=envelope,
         kind=VariationKind.REPLAN,
@@ -213,8 +214,8 @@ def test_withdrawn_variation_cancels_its_signoffs(make_envelope, env_parties):
     envelope = make_envelope()
     variation = _transfer(p, envelope)
     with pytest.raises(PermissionDenied):
-        svc.variation_withdraw(actor=p["acute_lead"], variation=variation, reason="No")
-    svc.variation_withdraw(actor=p["icb_lead"], variation=variation, reason="Superseded")
+        var_svc.variation_withdraw(actor=p["acute_lead"], variation=variation, reason="No")
+    var_svc.variation_withdraw(actor=p["icb_lead"], variation=variation, reason="Superseded")
     assert EnvelopeVariation.objects.get(pk=variation.pk).status == VariationStatus.WITHDRAWN
     assert not SignOff.objects.filter(
         subject_type__model="envelopevariation", subject_id=variation.pk, status="pending"
