@@ -14,5 +14,7 @@ class MeetingsConfig(AppConfig):
         register_job(JOB_KIND, render_meeting_pack)
 
         from governance.meetings.demo import seed_meetings
+        from governance.meetings.demo_partnerships import seed_partnerships
 
         register_seeder("meetings", seed_meetings, order=60)
+        register_seeder("partnerships", seed_partnerships, order=61)
