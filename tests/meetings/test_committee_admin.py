@@ -214,3 +214,34 @@ def test_chairs_actions_are_reported_at_the_next_meeting(
     spec = packbuild.build_spec(m, "members").spec
     pack_item = next(i for i in spec.items if i.number == str(item.position))
     assert "£186,000; consulted the vice-chair." in pack_item.paper_html
+
+
+def test_api_gives_named_votes_and_each_body_decision(client, ics, trusts_in_common):  # noqa: F811
+    from governance.meetings.services import agenda, conduct
+
+    sec = ics["secretariat"]
+    alder, birch, cedar = trusts_in_common.boards
+    m = held_meeting(sec, trusts_in_common, session="public")
+    attend_all(sec, m, [*alder.members.all(), *birch.members.all(), *cedar.members.all()])
+    item = decision_item(sec, m, title="Shared pathology system")
+    votes = {s.pk: "for" for b in (alder, birch) for s in b.members.all()}
+    votes.update({s.pk: "against" for s in cedar.members.all()})
+    conduct.item_decide(actor=sec, item=item, votes=votes)
+    agenda.meeting_close(actor=sec, meeting=m)
+    public = client.get(f"/api/v1/meetings/{m.pk}/").json()
+    [decision] = public["decisions"]
+    assert decision["outcome"] == "Decided differently by the bodies in common"
+    assert {b["body"]: b["outcome"] for b in decision["bodies"]} == {
+        "Alder Trust Board": "Approved",
+        "Birch Trust Board": "Approved",
+        "Cedar Trust Board": "Not approved",
+    }
+    assert (
+        "Against: Chair of Cedar, Chief of Cedar, NED of Cedar."
+        in (decision["bodies"][2]["named_votes"])
+    )
+    client.force_login(sec)
+    agenda_json = client.get(f"/api/v1/meetings/{m.pk}/").json()["agenda"]
+    row = next(i for i in agenda_json if i["id"] == item.pk)
+    assert len(row["votes"]["named"]) == 9 and row["votes"]["for"] is None
+    assert [b["against"] for b in row["votes"]["bodies"]] == [0, 0, 3]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
-from governance.meetings import policy, selectors
+from governance.meetings import policy, publication, selectors
 from governance.meetings.models import Action, Committee, CommitteeMember, Meeting, PackVersion
 
 
@@ -110,12 +110,36 @@ class MeetingSerializer(serializers.ModelSerializer):
 class MeetingDetailSerializer(MeetingSerializer):
     agenda = serializers.SerializerMethodField()
     agenda_view = serializers.SerializerMethodField()
+    decisions = serializers.SerializerMethodField()
 
     class Meta(MeetingSerializer.Meta):
-        fields = [*MeetingSerializer.Meta.fields, "agenda_view", "agenda"]
+        fields = [*MeetingSerializer.Meta.fields, "agenda_view", "agenda", "decisions"]
 
     def _private(self, obj) -> bool:
         return policy.sees_private(self.context["request"].user, obj.committee)
+
+    def get_decisions(self, obj) -> list[dict]:
+        """Published decisions of Part 1 items (a held meeting in public), with the named
+        votes and each body's decision: the same projection as the public portal."""
+        return [
+            {
+                "number": d.number,
+                "title": d.title,
+                "outcome": d.outcome,
+                "votes": d.votes,
+                "named_votes": d.named_votes,
+                "bodies": [
+                    {
+                        "body": b.body,
+                        "outcome": b.outcome,
+                        "votes": b.votes,
+                        "named_votes": b.named_votes,
+                    }
+                    for b in d.bodies
+                ],
+            }
+            for d in publication.public_decisions(obj)
+        ]
 
     def get_agenda_view(self, obj) -> str:
         return "members" if self._private(obj) else "public"
@@ -163,10 +187,35 @@ class MeetingDetailSerializer(MeetingSerializer):
                     "paper_status": paper.status if paper else None,
                     "paper_late": paper.is_late if paper else False,
                     "decision": decision.outcome if decision else None,
+                    "votes": _votes(decision),
                     "subject": _subject_key(item),
                 }
             )
         return out
+
+
+def _votes(decision) -> dict | None:
+    """Totals (derived from the named votes), the names, and each body's own decision
+    (committees in common)."""
+    if decision is None:
+        return None
+    return {
+        "for": decision.votes_for,
+        "against": decision.votes_against,
+        "abstentions": decision.abstentions,
+        "named": [{"name": v.name, "vote": v.choice} for v in decision.votes.all()],
+        "bodies": [
+            {
+                "body": b.body.name,
+                "outcome": b.outcome,
+                "for": b.votes_for,
+                "against": b.votes_against,
+                "abstentions": b.abstentions,
+                "quorate": b.quorate,
+            }
+            for b in decision.body_decisions.select_related("body")
+        ],
+    }
 
 
 def _subject_key(item) -> str | None:

@@ -145,7 +145,9 @@ def entry_text(meeting: Meeting, item: AgendaItem) -> str:
             lines.append("No interests were declared in the business of the meeting.")
     for d in item.declarations.filter(withdrawn=False).select_related("person"):
         handling = d.chair_decision or "The chair's decision was not recorded."
-        how = f" ({d.handling_display})" if d.handling else ""
+        how = (
+            f" ({d.handling_display})" if d.handling and d.handling_display not in handling else ""
+        )
         lines.append(f"Declaration: {_person(d.person)} — {d.description}. {handling}{how}")
     if item.discussion:
         lines.append(item.discussion)
