@@ -55,7 +55,7 @@ class Broker(HealthCheck):
         from governance.celery import app
 
         try:
-            with app.connection_for_write() as conn:
+            with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
                 conn.ensure_connection(max_retries=1, timeout=3)
         except Exception as exc:
             raise ServiceUnavailable("Celery broker unreachable") from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -167,6 +168,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not _STATIC_MANIFEST.exists()
+if WHITENOISE_USE_FINDERS:
+    # ...and WhiteNoise's warning that STATIC_ROOT does not exist yet is expected.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
