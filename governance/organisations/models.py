@@ -18,19 +18,27 @@ class OrganisationKind(models.TextChoices):
     LOCAL_AUTHORITY = "local_authority", "Local authority"
     PCN = "pcn", "Primary care network"
     GP_PRACTICE = "gp_practice", "GP practice"
+    POLICE = "police", "Police force"
+    FIRE_AND_RESCUE = "fire_and_rescue", "Fire and rescue service"
+    HOUSING = "housing", "Housing association or provider"
     VCSE = "vcse", "Voluntary, community or social enterprise body"
     INDEPENDENT_PROVIDER = "independent_provider", "Independent provider"
-    OTHER = "other", "Other"
+    OTHER = "other", "Other partner"
 
 
 class Organisation(models.Model):
-    """A partner body of the ICS, identified by its official code."""
+    """A partner body of the ICS, identified by its official code where it has one.
+
+    NHS bodies and councils always have a code; police, fire and rescue, housing, VCSE and
+    other partners may have none (``identifier`` is then empty) and have the same rights.
+    """
 
     name = models.CharField(max_length=200)
     identifier = models.CharField(
         max_length=20,
-        help_text="ODS code (NHS bodies, PCNs, practices), ONS GSS code (local authorities), "
-        "or charity/company number (VCSE).",
+        blank=True,
+        help_text="ODS code (NHS bodies, PCNs, practices), ONS GSS code (councils), or "
+        "charity/company/housing registration number (optional for non-NHS partners).",
     )
     kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
     is_active = models.BooleanField(default=True)
@@ -39,7 +47,11 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["identifier"], name="organisation_identifier_unique"),
+            models.UniqueConstraint(
+                fields=["identifier"],
+                condition=~Q(identifier=""),
+                name="organisation_identifier_unique_when_given",
+            ),
             models.UniqueConstraint(fields=["name"], name="organisation_name_unique"),
             models.CheckConstraint(
                 condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
@@ -51,7 +63,7 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.identifier})"
+        return f"{self.name} ({self.identifier})" if self.identifier else self.name
 
 
 class Role(models.TextChoices):
@@ -129,4 +141,4 @@ class RoleGroup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation.identifier}:{self.role}"
+        return f"{self.organisation.identifier or self.organisation.name}:{self.role}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from governance import permissions
-from governance.organisations.models import Membership, Organisation
+from governance.organisations.models import Membership, Organisation, Role
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:
@@ -30,3 +30,49 @@ def memberships_visible_to(user) -> QuerySet[Membership]:
         user, "organisations.manage_organisation", Organisation.objects.all()
     )
     return qs.filter(Q(user=user) | Q(organisation__in=managed))
+
+
+# --- management -------------------------------------------------------------------------
+
+
+def manages_organisations(user) -> bool:
+    """Adding, changing and deactivating organisations: the ICB secretariat only."""
+    return getattr(user, "is_authenticated", False) and permissions.is_system_secretariat(user)
+
+
+def organisations_managed_by(user) -> QuerySet[Organisation]:
+    """The organisations whose people the user manages: every one for the ICB secretariat
+    (inactive ones too, to see their history); its own for a partner's secretariat (while
+    the organisation is active); none for anyone else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Organisation.objects.none()
+    if permissions.is_system_secretariat(user):
+        return Organisation.objects.all()
+    return permissions.objects_with_perm(
+        user, "organisations.manage_organisation", Organisation.objects.filter(is_active=True)
+    )
+
+
+def manages_anything(user) -> bool:
+    """Should the user see the Manage area at all?"""
+    return manages_organisations(user) or organisations_managed_by(user).exists()
+
+
+def may_change_membership(user, membership: Membership) -> bool:
+    """Mirrors the services' rule, to offer only the links that will work: the ICB
+    secretariat changes any membership; an organisation's secretariat changes its own
+    organisation's, except auditors'."""
+    if permissions.is_system_secretariat(user):
+        return True
+    if membership.role == Role.AUDITOR:
+        return False
+    return organisations_managed_by(user).filter(pk=membership.organisation_id).exists()
+
+
+def people_of(organisation: Organisation) -> QuerySet[Membership]:
+    """An organisation's memberships, for its managers (the caller checks who asks)."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user", "organisation")
+        .order_by("user__last_name", "user__first_name", "user__username", "start_date")
+    )

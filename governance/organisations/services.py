@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from governance import permissions
@@ -73,8 +75,10 @@ def _save_unique(instance, **kwargs) -> None:
 
 @transaction.atomic
 def organisation_create(
-    *, actor, name: str, identifier: str, kind: str, is_active: bool = True, reason: str = ""
+    *, actor, name: str, kind: str, identifier: str = "", is_active: bool = True, reason: str = ""
 ) -> Organisation:
+    """Add a partner organisation (the ICB secretariat). NHS bodies and councils need their
+    official code; other partners may have none."""
     _require_system_secretariat(actor)
     org = Organisation(name=name, identifier=identifier, kind=kind, is_active=is_active)
     organisation_validate(org)
@@ -95,6 +99,8 @@ def organisation_create(
 def organisation_update(
     *, actor, organisation: Organisation, reason: str = "", **fields
 ) -> Organisation:
+    """Change an organisation's fields. Deactivating it (``is_active=False``) also ends
+    every membership still in force or yet to start, each audited."""
     _require_system_secretariat(actor)
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
@@ -116,7 +122,63 @@ def organisation_update(
         reason=reason,
         organisation=org,
     )
+    if "is_active" in changes and not org.is_active:
+        _end_all_memberships(actor=actor, organisation=org, reason=reason)
     return org
+
+
+@transaction.atomic
+def organisation_deactivate(*, actor, organisation: Organisation, reason: str) -> Organisation:
+    """Deactivate an organisation that has left the system (the ICB secretariat, with a
+    reason). Its people lose their access today: every membership in force ends today and
+    every future one is cancelled, each with its own audit event. Records it was party to
+    are kept."""
+    _require_system_secretariat(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the organisation is being deactivated."})
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not org.is_active:
+        raise ValidationError({"is_active": f"{org.name} is already inactive."})
+    return organisation_update(actor=actor, organisation=org, is_active=False, reason=reason)
+
+
+@transaction.atomic
+def organisation_reactivate(*, actor, organisation: Organisation, reason: str = "") -> Organisation:
+    """Make an inactive organisation active again. Ended memberships stay ended: its
+    secretariat (or the ICB secretariat) adds its people again."""
+    _require_system_secretariat(actor)
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if org.is_active:
+        raise ValidationError({"is_active": f"{org.name} is already active."})
+    return organisation_update(actor=actor, organisation=org, is_active=True, reason=reason)
+
+
+def _end_all_memberships(*, actor, organisation: Organisation, reason: str) -> int:
+    """End today every membership of ``organisation`` still in force, and cancel (end on
+    their start date) those yet to start. Returns how many changed."""
+    today = timezone.localdate()
+    open_memberships = (
+        Membership.objects.select_for_update()
+        .filter(organisation=organisation)
+        .exclude(end_date__isnull=False, end_date__lte=today)
+        .order_by("pk")
+    )
+    count = 0
+    for m in open_memberships:
+        before = snapshot(m, MEMBERSHIP_FIELDS)
+        m.end_date = max(today, m.start_date)
+        m.save(update_fields=["end_date"])
+        audit_record(
+            actor=actor,
+            verb="membership.ended",
+            target=m,
+            changes=diff(before, snapshot(m, MEMBERSHIP_FIELDS)),
+            reason=reason or f"{organisation.name} deactivated",
+            organisation=organisation,
+        )
+        count += 1
+    return count
 
 
 def _retest_signoffs(organisation: Organisation) -> None:
@@ -238,3 +300,122 @@ def membership_end(
     )
     _retest_signoffs(m.organisation)
     return m
+
+
+# --- people -----------------------------------------------------------------------------
+
+PERSON_FIELDS = ("username", "first_name", "last_name", "email", "is_active")
+
+
+def _clean_person(first_name: str, last_name: str, email: str) -> tuple[str, str, str]:
+    errors: dict[str, list[str]] = {}
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    email = (email or "").strip().lower()
+    for field, value, label in (
+        ("first_name", first_name, "first name"),
+        ("last_name", last_name, "last name"),
+    ):
+        if not value:
+            errors.setdefault(field, []).append(f"Enter the person's {label}.")
+        elif len(value) > 150:
+            errors.setdefault(field, []).append("At most 150 characters.")
+    if not email:
+        errors.setdefault("email", []).append("Enter the person's work e-mail address.")
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.setdefault("email", []).append(
+                "Enter an e-mail address in the form name@example.nhs.uk."
+            )
+    if errors:
+        raise ValidationError(errors)
+    return first_name, last_name, email
+
+
+@transaction.atomic
+def person_invite(
+    *,
+    actor,
+    organisation: Organisation,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    job_title: str = "",
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    reason: str = "",
+) -> Membership:
+    """Add a person to an organisation in a role (its secretariat or the ICB secretariat).
+
+    A person new to the system gets an account named after their e-mail address, with no
+    usable password (they set one through the invitation link); there is no
+    self-registration. A person who already has an account (same e-mail) gets the new
+    membership on that account. Both steps are audited; bad input writes nothing.
+    """
+    _require_manager(actor, organisation, role)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    errors: dict[str, list[str]] = {}
+    try:
+        first_name, last_name, email = _clean_person(first_name, last_name, email)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    candidate = Membership(
+        organisation=organisation,
+        role=role,
+        job_title=(job_title or "").strip(),
+        start_date=start_date or timezone.localdate(),
+        end_date=end_date,
+    )
+    try:
+        membership_validate(candidate)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    User = get_user_model()
+    user = None
+    if "email" not in errors:
+        user = User.objects.filter(email__iexact=email).order_by("pk").first()
+        if user is None and User.objects.filter(username__iexact=email).exists():
+            errors["email"] = ["An account with this name already exists; ask the ICB secretariat."]
+        elif user is not None and not user.is_active:
+            errors["email"] = ["This person's account is disabled; ask the ICB secretariat."]
+        elif user is not None and not errors:
+            clash = Membership.objects.filter(user=user, organisation=organisation, role=role)
+            end = candidate.end_date
+            clash = clash.filter(
+                models.Q(end_date__isnull=True) | models.Q(end_date__gt=candidate.start_date)
+            )
+            if end is not None:
+                clash = clash.filter(start_date__lt=end)
+            if clash.exists():
+                errors["role"] = [
+                    f"{user.get_full_name() or email} already has this role in "
+                    f"{organisation.name} for some of these dates."
+                ]
+    if errors:
+        raise ValidationError(errors)
+    if user is None:
+        user = User(username=email, first_name=first_name, last_name=last_name, email=email)
+        user.set_unusable_password()
+        _save_unique(user)
+        audit_record(
+            actor=actor,
+            verb="person.invited",
+            target=user,
+            changes=diff(None, snapshot(user, PERSON_FIELDS)),
+            reason=reason,
+            organisation=organisation,
+            target_label=f"{first_name} {last_name}",
+        )
+    return membership_create(
+        actor=actor,
+        user=user,
+        organisation=organisation,
+        role=role,
+        job_title=candidate.job_title,
+        start_date=candidate.start_date,
+        end_date=candidate.end_date,
+        reason=reason,
+    )

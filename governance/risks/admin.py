@@ -1,5 +1,5 @@
-"""Admin: the framework (categories, appetite, strategic objectives) is edited here
-through audited services, by the ICB secretariat; risks and their history are
+"""Admin: appetite and strategic objectives are edited here through audited services;
+risk categories (managed in the app's Manage area), risks and their history are
 read-only (they change only through the app's services)."""
 
 from __future__ import annotations
@@ -31,18 +31,22 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(RiskCategory)
-class RiskCategoryAdmin(FrameworkAdmin):
-    list_display = ("name", "code", "responsible_committee", "appetite", "position")
-    fields = CATEGORY_FIELDS
+class RiskCategoryAdmin(admin.ModelAdmin):
+    """Read-only: the ICB secretariat manages categories in the app (``/manage/``)."""
 
-    def save_model(self, request, obj, form, change):
-        original = RiskCategory.objects.get(pk=obj.pk) if change else None
-        saved = services.category_save(
-            actor=request.user,
-            category=original,
-            **{f: form.cleaned_data[f] for f in CATEGORY_FIELDS},
-        )
-        obj.pk = saved.pk
+    list_display = ("name", "code", "responsible_committee", "appetite", "position", "is_active")
+    list_filter = ("is_active",)
+    fields = (*CATEGORY_FIELDS, "is_active")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RiskAppetite)

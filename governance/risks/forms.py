@@ -120,6 +120,8 @@ class RiskForm(RatingsMixin, forms.Form):
                 "Partners cannot change once the risk is registered: raise a new shared risk."
             )
         self.fields["owning_organisation"].queryset = organisations or Organisation.objects.none()
+        if not editing:  # a retired category stays on the risks that have it
+            self.fields["category"].queryset = RiskCategory.objects.filter(is_active=True)
         if owners is not None:
             self.fields["owner"].queryset = owners
         if editing:

@@ -293,8 +293,9 @@ def test_inactive_organisation_members_lose_permissions(world, superuser, make_u
             actor=superuser, user=make_user(), organisation=org, role=Role.MEMBER
         )
     assert "organisation" in exc.value.message_dict
+    # Deactivation ended the memberships: reactivating does not bring the rights back.
     services.organisation_update(actor=superuser, organisation=org, is_active=True)
-    assert world[Role.SIGNATORY].has_perm(SIGN_OFF, org)
+    assert not world[Role.SIGNATORY].has_perm(SIGN_OFF, org)
 
 
 def test_deactivated_user_loses_permissions(world):

@@ -62,7 +62,12 @@ def test_demo_organisations(seeded):
     names = " ".join(trusts.values_list("name", flat=True)).lower()
     for service in ("hospital", "community", "mental health", "ambulance"):
         assert service in names, service
-    assert by_kind["local_authority"].count() == 3
+    assert by_kind["local_authority"].count() == 4  # one of them Welsh (GSS W06)
+    assert by_kind["local_authority"].filter(identifier__startswith="W06").count() == 1
+    # Non-NHS partners without an official code, as is realistic.
+    assert by_kind["police"].get().identifier == ""
+    assert by_kind["fire_and_rescue"].get().identifier == ""
+    assert by_kind["vcse"].filter(identifier="").exists()
     assert by_kind["pcn"].count() == 2
     assert by_kind["vcse"].count() >= 1
     assert not Organisation.objects.filter(is_active=False).exists()

@@ -10,7 +10,11 @@ from django.db.models import Q
 
 
 class RiskCategory(models.Model):
-    """A kind of risk, e.g. "Finance" or "Quality and safety"."""
+    """A kind of risk, e.g. "Finance" or "Quality and safety".
+
+    A retired category (``is_active`` false) cannot be chosen for a new risk or a change
+    of category; the risks already in it keep it.
+    """
 
     code = models.SlugField(max_length=40)
     name = models.CharField(max_length=120)
@@ -21,6 +25,9 @@ class RiskCategory(models.Model):
         help_text="Committee that receives this category's escalated risks (empty: the board).",
     )
     position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(
+        default=True, help_text="Retired categories cannot be chosen for new risks."
+    )
 
     class Meta:
         ordering = ["position", "name"]

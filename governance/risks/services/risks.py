@@ -71,6 +71,8 @@ def _clean(r: Risk, values: dict, partners: list[Organisation] | None, errors: E
     if "category" in values:
         if not isinstance(values["category"], RiskCategory):
             errors.add("category", "Choose the risk's category.")
+        elif not values["category"].is_active and values["category"].pk != r.category_id:
+            errors.add("category", f"{values['category'].name} is retired: choose a current one.")
         else:
             r.category = values["category"]
     if "owner" in values:
