@@ -19,6 +19,7 @@ class DecisionsConfig(AppConfig):
                 on_board_decision=_on_board_decision,
                 awaiting_decision=_awaiting_decision,
                 is_confidential=lambda p: p.is_confidential,
+                deciding_committee=_deciding_committee,
             )
         )
         from decisions.flows import DecisionFlow
@@ -28,25 +29,34 @@ class DecisionsConfig(AppConfig):
         from decisions.demo import seed_decisions
         from governance.demo.registry import register_seeder
 
-        register_seeder("decisions", seed_decisions, order=20)
+        register_seeder("decisions", seed_decisions, order=65)
 
 
 def _on_board_decision(
     proposal, *, actor, outcome, notes="", decided_on=None, decided_by="", item=None
 ):
-    from decisions.services import proposal_record_decision
+    """A meeting decided the proposal on ``item``; ``decided_by`` is not taken from the
+    caller: the register names the committee, the meeting and the item."""
+    from decisions.services import proposal_decide_at_meeting
 
-    return proposal_record_decision(
+    return proposal_decide_at_meeting(
         actor=actor,
         proposal=proposal,
         outcome=outcome,
+        item=item,
         notes=notes,
         decided_on=decided_on,
-        decided_by=decided_by,
     )
 
 
-def _awaiting_decision():
-    from decisions.models import Proposal, ProposalStatus
+def _deciding_committee(proposal):
+    band = proposal.sord_band
+    return band.committee if band is not None and band.committee_id else None
 
-    return Proposal.objects.filter(status=ProposalStatus.READY_FOR_DECISION)
+
+def _awaiting_decision():
+    from decisions.models import DecidedBy, Proposal, ProposalStatus
+
+    return Proposal.objects.filter(status=ProposalStatus.READY_FOR_DECISION).exclude(
+        sord_band__decided_by=DecidedBy.OFFICER
+    )

@@ -1,4 +1,10 @@
-"""Demo SoRD (realistic, illustrative values) and proposals in several states (idempotent)."""
+"""Demo SoRD (version 1, adopted by the board at the ICB's establishment; illustrative
+limits), the officer posts and committees it delegates to, and proposals in every state:
+one decided by a named officer, one decided at a Finance and Performance Committee
+meeting, one awaiting the board at its forthcoming meeting, one in an officer's inbox.
+
+Runs after the meetings demo (which creates the board). Idempotent.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,25 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from decisions import services, sord_services
-from decisions.models import DecidedBy, DecisionType, Proposal
+from decisions import services
+from decisions.models import (
+    SORD_CHANGE_CODE,
+    DecidedBy,
+    DecisionType,
+    OfficerPost,
+    PostHolder,
+    Proposal,
+    SordVersion,
+)
+from decisions.services import sord as sord_services
 from governance.demo.core import demo_admin
 from governance.interests.models import Interest
 from governance.interests.services import interest_declare
+from governance.meetings.models import Committee, CommitteeKind, Meeting
+from governance.meetings.services import agenda, committees, conduct
 from governance.organisations.models import Organisation
 from governance.signoffs.models import SignOffRule
 from governance.signoffs.selectors import open_signoffs_for
@@ -19,37 +38,57 @@ from governance.signoffs.services import signoff_decide
 
 OFFICER, COMMITTEE, BOARD = DecidedBy.OFFICER, DecidedBy.COMMITTEE, DecidedBy.BOARD
 K = Decimal("1000")
+M = 1000 * K
+BOARD_NAME = "NHS Northmere and Calder ICB Board"
+FPC = "Finance and Performance Committee"
+QSC = "Quality and Safety Committee"
+IN_POST_FROM = datetime.date(2026, 4, 1)
 
+# post title -> username of its holder (ICB posts)
+POSTS = {
+    "Chief Executive": "icb.ceo",
+    "Chief Finance Officer": "icb.signatory",
+    "Head of Commissioning": "icb.member",
+}
+
+# committee name -> (chair, [(username, role, organisation, title)])
+COMMITTEES = {
+    FPC: [
+        ("board.ned1", "chair", "QX9", "Non-executive member (chair)"),
+        ("board.ned2", "non_executive", "QX9", "Non-executive member"),
+        ("icb.signatory", "executive", "QX9", "Chief Finance Officer"),
+        ("icb.ceo", "executive", "QX9", "Chief Executive"),
+        ("acute.signatory", "partner_member", "RZ1", "Partner member: NHS trusts"),
+    ],
+    QSC: [
+        ("board.ned2", "chair", "QX9", "Non-executive member (chair)"),
+        ("board.ned1", "non_executive", "QX9", "Non-executive member"),
+        ("icb.ceo", "executive", "QX9", "Chief Executive"),
+        ("mh.member", "partner_member", "RZ2", "Clinical Director"),
+    ],
+}
+
+# (code, name): [(min, max, decided by, committee name or post title, sign-off rule)]
 SORD = {
     ("commissioning", "Commissioning and contract award"): [
-        (0, 100 * K, OFFICER, "", "Director (budget holder)", SignOffRule.HOST_ONLY),
-        (
-            100 * K,
-            250 * K,
-            OFFICER,
-            "",
-            "Director with Chief Executive or Director of Finance",
-            SignOffRule.ALL,
-        ),
-        (
-            250 * K,
-            500 * K,
-            OFFICER,
-            "",
-            "Chief Executive with Director of Finance",
-            SignOffRule.ALL,
-        ),
-        (500 * K, None, BOARD, "", "", SignOffRule.ALL),
+        (0, 100 * K, OFFICER, "Head of Commissioning", SignOffRule.HOST_ONLY),
+        (100 * K, 250 * K, OFFICER, "Chief Finance Officer", SignOffRule.ALL),
+        (250 * K, 500 * K, OFFICER, "Chief Executive", SignOffRule.ALL),
+        (500 * K, 1 * M, COMMITTEE, FPC, SignOffRule.ALL),
+        (1 * M, None, BOARD, BOARD_NAME, SignOffRule.ALL),
     ],
     ("pooled-fund", "Pooled fund (Section 75) variation"): [
-        (0, 250 * K, COMMITTEE, "Finance and Performance Committee", "", SignOffRule.MAJORITY),
-        (250 * K, None, BOARD, "", "", SignOffRule.ALL),
+        (0, 250 * K, COMMITTEE, FPC, SignOffRule.MAJORITY),
+        (250 * K, None, BOARD, BOARD_NAME, SignOffRule.ALL),
     ],
     ("strategy", "Policy and strategy"): [
-        (0, None, BOARD, "", "", SignOffRule.MAJORITY),
+        (0, None, BOARD, BOARD_NAME, SignOffRule.MAJORITY),
     ],
     ("service-change", "Service change (clinical)"): [
-        (0, None, COMMITTEE, "Quality and Safety Committee", "", SignOffRule.ALL),
+        (0, None, COMMITTEE, QSC, SignOffRule.ALL),
+    ],
+    (SORD_CHANGE_CODE, "Scheme of Reservation and Delegation change"): [
+        (0, None, BOARD, BOARD_NAME, SignOffRule.NONE),
     ],
 }
 
@@ -62,30 +101,97 @@ def _org(identifier):
     return Organisation.objects.get(identifier=identifier)
 
 
-def seed_sord(admin) -> dict[str, DecisionType]:
-    types = {}
-    for (code, name), bands in SORD.items():
-        dt = DecisionType.objects.filter(code=code).first()
-        if dt is None:
-            dt = sord_services.decision_type_create(actor=admin, code=code, name=name)
-        if not dt.bands.exists():
-            sord_services.sord_bands_replace(
-                actor=admin,
-                decision_type=dt,
-                bands=[
-                    {
-                        "min_value": lo,
-                        "max_value": hi,
-                        "decided_by": by,
-                        "committee_name": com,
-                        "officer_role": officer,
-                        "signoff_rule": rule,
-                    }
-                    for lo, hi, by, com, officer, rule in bands
-                ],
-                reason="Demo SoRD (illustrative limits)",
+def _when(days: int, hour: int = 14) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+def seed_structure(admin, users) -> dict:
+    """Officer posts with their holders, and the committees the SoRD delegates to."""
+    icb = _org("QX9")
+    sec = users["icb.secretariat"]
+    posts = {}
+    for title, username in POSTS.items():
+        post = OfficerPost.objects.filter(organisation=icb, title=title).first()
+        if post is None:
+            post = sord_services.officer_post_create(actor=sec, organisation=icb, title=title)
+        if not PostHolder.objects.filter(post=post).exists():
+            sord_services.post_holder_appoint(
+                actor=sec, post=post, user=users[username], valid_from=IN_POST_FROM
             )
-        types[code] = dt
+        posts[title] = post
+    bodies = {BOARD_NAME: Committee.objects.get(name=BOARD_NAME)}
+    orgs = {o.identifier: o for o in Organisation.objects.all()}
+    for name, seats in COMMITTEES.items():
+        c = Committee.objects.filter(name=name).first()
+        if c is None:
+            c = committees.committee_create(
+                actor=sec,
+                name=name,
+                kind=CommitteeKind.COMMITTEE,
+                organisation=icb,
+                parent=bodies[BOARD_NAME],
+                terms_of_reference=f"The {name} of the Board, acting under the powers the "
+                "Scheme of Reservation and Delegation delegates to it. Quorum: three voting "
+                "members including one executive and one non-executive member.",
+                quorum_min_members=3,
+                quorum_required_roles={"executive": 1, "non_executive|chair|vice_chair": 1},
+                chair_has_casting_vote=True,
+                papers_due_days=7,
+                publication_clear_days=5,
+            )
+            for username, role, org, title in seats:
+                committees.member_add(
+                    actor=sec,
+                    committee=c,
+                    user=users[username],
+                    organisation=orgs[org],
+                    role=role,
+                    title=title,
+                    valid_from=IN_POST_FROM,
+                )
+        bodies[name] = c
+    return {"posts": posts, "committees": bodies}
+
+
+def seed_sord(admin, users, structure) -> dict[str, DecisionType]:
+    """SoRD v1, as the board adopted it when the ICB was established."""
+    sec = users["icb.secretariat"]
+    types = {}
+    for code, name in SORD:
+        types[code] = DecisionType.objects.filter(code=code).first() or (
+            sord_services.decision_type_create(actor=sec, code=code, name=name)
+        )
+    if SordVersion.objects.exists():
+        return types
+    draft = sord_services.sord_version_draft(
+        actor=sec, summary="The scheme adopted by the Board on the ICB's establishment."
+    )
+    for (code, _name), bands in SORD.items():
+        sord_services.sord_draft_bands_replace(
+            actor=sec,
+            version=draft,
+            decision_type=types[code],
+            bands=[
+                {
+                    "min_value": lo,
+                    "max_value": hi,
+                    "decided_by": by,
+                    "committee": structure["committees"].get(decider),
+                    "officer_post": structure["posts"].get(decider),
+                    "signoff_rule": rule,
+                }
+                for lo, hi, by, decider, rule in bands
+            ],
+            reason="Demo SoRD (illustrative limits)",
+        )
+    sord_services.sord_initial_adopt(
+        actor=sec,
+        version=draft,
+        approved_on=datetime.date(2022, 7, 1),
+        board_minute="ICB Board, 1 July 2022, minute 2022/07: Scheme of Reservation and "
+        "Delegation adopted on the establishment of the ICB.",
+    )
     return types
 
 
@@ -98,9 +204,12 @@ def _sign_all(proposal, users, names, outcome="approve", comment=""):
 
 
 def seed_decisions(*, stdout=None) -> None:
+    if not Committee.objects.filter(name=BOARD_NAME).exists():
+        return  # the meetings demo makes the board
     admin = demo_admin()
-    types = seed_sord(admin)
     users = _users()
+    structure = seed_structure(admin, users)
+    types = seed_sord(admin, users, structure)
     sec = users["icb.secretariat"]
     if not Interest.objects.filter(person=users["northmere.signatory"]).exists():
         interest_declare(
@@ -116,7 +225,7 @@ def seed_decisions(*, stdout=None) -> None:
     acute, council, mh, vcse = _org("RZ1"), _org("E08000901"), _org("RZ2"), _org("1999001")
 
     def raise_(actor, org, title, value, dtype, affected, **kw):
-        return services.proposal_create(
+        p = services.proposal_create(
             actor=actor,
             proposing_organisation=org,
             title=title,
@@ -126,8 +235,15 @@ def seed_decisions(*, stdout=None) -> None:
             summary=kw.pop("summary"),
             **kw,
         )
+        return p
 
-    # 1. Ready for decision by the board (all partners signed).
+    def through_signoff(p, proposer, signers):
+        services.proposal_submit(actor=proposer, proposal=p)
+        services.proposal_review(actor=sec, proposal=p, accept=True)
+        _sign_all(p, users, signers)
+        return Proposal.objects.get(pk=p.pk)
+
+    # 1. Decided at a meeting of the Finance and Performance Committee (committee band).
     p = raise_(
         users["acute.member"],
         acute,
@@ -140,9 +256,10 @@ def seed_decisions(*, stdout=None) -> None:
         rationale="Delayed discharges averaged 96 a day last winter.",
         options_considered="1. Do nothing. 2. Spot purchase. 3. Block contract (preferred).",
     )
-    services.proposal_submit(actor=users["acute.member"], proposal=p)
-    services.proposal_review(actor=sec, proposal=p, accept=True)
-    _sign_all(p, users, ["acute.signatory", "northmere.signatory", "mh.signatory"])
+    p = through_signoff(
+        p, users["acute.member"], ["acute.signatory", "northmere.signatory", "mh.signatory"]
+    )
+    _decide_at_committee(sec, structure["committees"][FPC], p, users)
 
     # 2. In sign-off: one partner has signed; the VCSE conflict shows on Northmere's task.
     p = raise_(
@@ -159,7 +276,7 @@ def seed_decisions(*, stdout=None) -> None:
     services.proposal_review(actor=sec, proposal=p, accept=True)
     _sign_all(p, users, ["acute.signatory"])
 
-    # 3. Decided by an officer under the SoRD (host-only sign-off).
+    # 3. Decided by the Head of Commissioning under delegation (host-only sign-off).
     p = raise_(
         users["vcse.member"],
         vcse,
@@ -169,9 +286,13 @@ def seed_decisions(*, stdout=None) -> None:
         [vcse],
         summary="A one-year grant for strength and balance classes in 12 community venues.",
     )
-    services.proposal_submit(actor=users["vcse.member"], proposal=p)
-    services.proposal_review(actor=sec, proposal=p, accept=True)
-    _sign_all(p, users, ["icb.signatory"])
+    p = through_signoff(p, users["vcse.member"], ["icb.signatory"])
+    services.proposal_decide_as_officer(
+        actor=users["icb.member"],
+        proposal=p,
+        outcome="approved",
+        reason="Within the falls prevention budget; evidence-based programme (FaME).",
+    )
 
     # 4. Confidential, awaiting secretariat review.
     p = raise_(
@@ -216,3 +337,74 @@ def seed_decisions(*, stdout=None) -> None:
         [acute, council, mh, vcse],
         summary="A shared strategy to reduce digital exclusion in access to care.",
     )
+
+    # 7. Signed off, in the Chief Finance Officer's inbox for decision.
+    p = raise_(
+        users["acute.member"],
+        acute,
+        "Dermatology advice and guidance service",
+        "185000.00",
+        "commissioning",
+        [acute, _org("QX9")],
+        summary="A two-year consultant advice and guidance service for GPs, to cut routine "
+        "dermatology referrals by a fifth.",
+    )
+    through_signoff(p, users["acute.member"], ["acute.signatory", "icb.signatory"])
+
+    # 8. Signed off, reserved to the board: tabled at its forthcoming meeting.
+    p = raise_(
+        users["icb.member"],
+        _org("QX9"),
+        "Stroke rehabilitation pathway redesign",
+        "1450000.00",
+        "commissioning",
+        [acute, council, mh],
+        summary="An early supported discharge and community stroke rehabilitation service "
+        "across Northmere and Calder, replacing three separate contracts.",
+    )
+    p = through_signoff(
+        p, users["icb.member"], ["acute.signatory", "northmere.signatory", "mh.signatory"]
+    )
+    _table_at_next_board(sec, p)
+    if stdout:
+        stdout.write("Decisions: SoRD v1, posts, committees and 8 proposals.")
+
+
+def _decide_at_committee(sec, committee, proposal, users) -> None:
+    """A meeting of the committee last week, quorate, deciding the proposal."""
+    m = agenda.meeting_create(
+        actor=sec,
+        committee=committee,
+        start=_when(-7),
+        location="Boardroom, Northmere House",
+        title=f"{committee.name} meeting",
+    )
+    item = agenda.item_table_subject(actor=sec, meeting=m, subject=proposal)
+    for seat in committee.members.all():
+        conduct.attendance_record(actor=sec, meeting=m, member=seat, status="present")
+    conduct.item_record_discussion(
+        actor=sec,
+        item=item,
+        discussion="The committee considered the bed model, the exit plan after March and "
+        "the partners' sign-off. Members asked for monthly occupancy reports.",
+    )
+    conduct.item_decide(
+        actor=sec,
+        item=item,
+        outcome="approved",
+        resolution="The committee approved the commissioning of 40 discharge-to-assess beds, "
+        "subject to monthly occupancy reporting to the committee.",
+    )
+
+
+def _table_at_next_board(sec, proposal) -> None:
+    board = Committee.objects.get(name=BOARD_NAME)
+    meeting = (
+        Meeting.objects.filter(committee=board, start__gte=timezone.now()).order_by("start").first()
+    )
+    if meeting is None:
+        return
+    try:
+        agenda.item_table_subject(actor=sec, meeting=meeting, subject=proposal)
+    except ValidationError:  # the demo degrades if the agenda is already closed
+        return

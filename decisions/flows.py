@@ -12,8 +12,10 @@ One process per submission round::
                                         ▼                          ▼
                                    conclude (rule → outcome) ◄─────┘
                                         ▼
-                         board/committee? ─yes─► board_decision (secretariat) ─► end
-                                        └─no──────────────────────────────────► end
+               officer band? ─► officer_decision (post holders or deputies) ─► end
+               committee/board band? ─► board_decision (meeting item or chair's
+                                        action of that committee) ──────────► end
+               rejected at sign-off ──────────────────────────────────────────► end
 
 Every step is carried out by a service in ``decisions.services``; the nodes only
 orchestrate. A returned proposal is revised and resubmitted as a new process; editing
@@ -26,6 +28,7 @@ from viewflow import this
 from viewflow.workflow import flow
 
 from decisions import services
+from decisions.nodes import CommitteeDecisionTask, OfficerDecisionTask
 from governance.signoffs.nodes import (
     SignOffTask,
     SplitEach,
@@ -56,9 +59,15 @@ class DecisionFlow(ReadOnlyFlowMixin, flow.Flow):
     to_board = (
         flow.Switch()
         .Case(this.board_decision, lambda activation: activation.process.data.get("awaiting_board"))
+        .Case(
+            this.officer_decision,
+            lambda activation: activation.process.data.get("awaiting_officer"),
+        )
         .Default(this.end)
     )
-    board_decision = SecretariatTask().Next(this.end)
+    # completed only by decisions.services: at the committee's meeting or by chair's action
+    board_decision = CommitteeDecisionTask().Next(this.end)
+    officer_decision = OfficerDecisionTask().Next(this.end)
     end = flow.End()
 
     def start_submission(self, activation, proposal):

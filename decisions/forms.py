@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 
 from decisions.models import DecisionOutcome, DecisionType, ProposalStatus
 from governance.attachments import inspect_pdf
@@ -247,37 +246,45 @@ class ReasonForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    """The delegated officer's decision."""
+
     outcome = forms.ChoiceField(
         choices=DecisionOutcome.choices,
         widget=forms.RadioSelect,
         label="Decision",
         error_messages={"required": "Choose approved or rejected."},
     )
-    decided_on = forms.DateField(
-        label="Date of the decision",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the date of the decision.",
-            "invalid": "Enter a real date.",
-        },
-    )
-    decided_by = forms.CharField(
-        required=False,
-        max_length=200,
-        label="Decided by",
-        help_text="Leave empty for the body named by the SoRD.",
-    )
-    notes = forms.CharField(
-        required=False,
+    reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Notes for the register",
-        help_text="E.g. the minute reference and any conditions attached.",
+        label="Reason for the decision",
+        help_text="Recorded with the decision and published in the register.",
+        error_messages={"required": "Give the reason for the decision."},
     )
 
-    def __init__(self, *args, **kwargs):
+
+class ChairsActionForm(DecisionForm):
+    """Chair's action: the chair and one other voting member, between meetings."""
+
+    second_member = forms.ModelChoiceField(
+        queryset=None,
+        label="Other voting member who agrees",
+        empty_label="Choose a member",
+        error_messages={"required": "Name the other voting member who agrees."},
+    )
+
+    def __init__(self, *args, committee=None, chair=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decided_on"].initial = timezone.localdate()
-        self.fields["decided_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        from django.contrib.auth import get_user_model
+
+        from decisions import authority
+
+        members = authority.voting_members(committee) if committee is not None else []
+        ids = [u.pk for u in members if chair is None or u.pk != chair.pk]
+        self.fields["reason"].label = "Why the decision cannot wait for the next meeting"
+        self.fields["second_member"].queryset = get_user_model().objects.filter(pk__in=ids)
+        self.fields["second_member"].label_from_instance = lambda u: (
+            u.get_full_name() or u.get_username()
+        )
 
 
 class AttachmentForm(forms.Form):

@@ -29,11 +29,30 @@ def decided(p, entry) -> None:
 
 
 def ready_for_decision(p) -> None:
+    """Tell whoever now decides: the officer post's holders, or the committee's chair and
+    the ICB secretariat (who table it)."""
+    from decisions import authority
+    from decisions.models import DecidedBy
+
+    band = p.sord_band
+    if band.decided_by == DecidedBy.OFFICER:
+        deciders = authority.holders(band)
+        body = (
+            f"Partner sign-off of {p.reference} ({p.title}) is complete. Under SoRD "
+            f"v{band.version.number} the decision is delegated to the {band.officer_post.title}"
+            ": record it, with your reason, on the proposal's page."
+        )
+    else:
+        deciders = authority.chairs(band.committee) + list(system_secretariat())
+        body = (
+            f"Partner sign-off of {p.reference} ({p.title}) is complete. Under SoRD "
+            f"v{band.version.number} it is reserved to the {band.committee.name}: table it at "
+            "its next meeting (or, if it cannot wait, the chair may take chair's action)."
+        )
     notify_after_commit(
         f"{p.reference} ready for decision by {p.decider_label}",
-        f"Partner sign-off of {p.reference} ({p.title}) is complete. It is reserved to "
-        f"{p.decider_label}: table it at the next meeting.",
-        list(system_secretariat()) + _proposer_side(p),
+        body,
+        list(deciders) + _proposer_side(p),
     )
 
 

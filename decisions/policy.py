@@ -37,7 +37,30 @@ def can_review(user) -> bool:
     return permissions.is_system_secretariat(user)
 
 
-can_record_decision = can_review
+def can_decide_as_officer(user, proposal) -> bool:
+    """A holder of the officer post the proposal's SoRD band delegates to, or a deputy."""
+    from decisions import authority
+    from decisions.models import ProposalStatus
+
+    return (
+        proposal.status == ProposalStatus.READY_FOR_DECISION
+        and authority.officer_acting(user, proposal) is not None
+    )
+
+
+def can_take_chairs_action(user, proposal) -> bool:
+    """The chair of the committee (or board) the proposal's SoRD band reserves it to."""
+    from decisions import authority
+    from decisions.models import SORD_CHANGE_CODE, DecidedBy, ProposalStatus
+
+    band = proposal.sord_band
+    return (
+        proposal.status == ProposalStatus.READY_FOR_DECISION
+        and band is not None
+        and band.decided_by in (DecidedBy.BOARD, DecidedBy.COMMITTEE)
+        and proposal.decision_type.code != SORD_CHANGE_CODE
+        and authority.is_chair(band.committee, user)
+    )
 
 
 def can_view(user, proposal) -> bool:

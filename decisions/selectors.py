@@ -44,7 +44,9 @@ def register_entries() -> QuerySet[DecisionEntry]:
     Confidential entries must be shown to the public (and to non-parties) as reference,
     date and exemption reason only: use ``entry_shows_detail`` to decide.
     """
-    return DecisionEntry.objects.select_related("proposal").order_by("-decided_on", "-reference")
+    return DecisionEntry.objects.select_related(
+        "proposal", "delegation__version", "sord_version"
+    ).order_by("-decided_on", "-reference")
 
 
 def entry_shows_detail(user, entry: DecisionEntry) -> bool:

@@ -17,6 +17,11 @@ urlpatterns = [
     path("proposals/<int:pk>/return/", actions.proposal_return, name="proposal-return"),
     path("proposals/<int:pk>/decide/", actions.proposal_decide, name="proposal-decide"),
     path(
+        "proposals/<int:pk>/chairs-action/",
+        actions.proposal_chairs_action,
+        name="proposal-chairs-action",
+    ),
+    path(
         "proposals/<int:pk>/attachments/",
         actions.proposal_attachment_add,
         name="proposal-attach",

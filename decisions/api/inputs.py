@@ -140,21 +140,32 @@ class ProposalReviewInput(serializers.Serializer):
 
 
 class ProposalRecordDecisionInput(serializers.Serializer):
+    """The delegated officer's decision (a holder of the SoRD band's post, or a deputy)."""
+
     outcome = serializers.ChoiceField(
         choices=DecisionOutcome.choices,
         error_messages={"invalid_choice": "Choose approved or rejected."},
     )
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
-    decided_on = serializers.DateField(
-        required=False, allow_null=True, default=None, help_text="Defaults to today."
+    reason = serializers.CharField(
+        max_length=5000, help_text="Why: recorded with the decision and in the register."
     )
-    decided_by = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        max_length=200,
-        help_text="The body that decided; defaults to the one the SoRD names.",
+
+
+class ProposalChairsActionInput(serializers.Serializer):
+    """Chair's action: the deciding committee's chair, with one other voting member."""
+
+    outcome = serializers.ChoiceField(
+        choices=DecisionOutcome.choices,
+        error_messages={"invalid_choice": "Choose approved or rejected."},
     )
+    reason = serializers.CharField(
+        max_length=5000, help_text="Why the decision could not wait for the next meeting."
+    )
+    second_member = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        help_text="Id of the other voting member of the committee who agrees.",
+    )
+
 
 # Every field above gets the shared bounds (length, characters, dates, ids): see
 # governance.api.fields.

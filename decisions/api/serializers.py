@@ -58,14 +58,47 @@ class ProposalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DelegationSerializer(serializers.Serializer):
+    """The SoRD band (delegation) a decision was routed by and taken under."""
+
+    id = serializers.IntegerField(read_only=True)
+    sord_version = serializers.IntegerField(source="version.number", read_only=True)
+    decision_type = serializers.CharField(source="decision_type.code", read_only=True)
+    min_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    max_value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, allow_null=True
+    )
+    decided_by = serializers.CharField(read_only=True)
+    decider = serializers.CharField(source="decider_label", read_only=True)
+
+
 class DecisionSummarySerializer(serializers.ModelSerializer):
+    deciders = serializers.SerializerMethodField(help_text="The people who took the decision.")
+    delegation = DelegationSerializer(read_only=True, allow_null=True)
+    statement = serializers.CharField(read_only=True)
+    meeting_item = serializers.IntegerField(source="meeting_item_id", read_only=True)
+
     class Meta:
         model = DecisionEntry
-        fields = ["reference", "outcome", "decided_on", "decided_by", "notes"]
+        fields = [
+            "reference",
+            "outcome",
+            "decided_on",
+            "route",
+            "decided_by",
+            "deciders",
+            "delegation",
+            "meeting_item",
+            "statement",
+            "notes",
+        ]
         read_only_fields = fields
 
+    def get_deciders(self, entry) -> list[str]:
+        return [u.get_full_name() or u.get_username() for u in entry.deciders.all()]
 
-ACTIONS = ["edit", "submit", "withdraw", "review", "record_decision"]
+
+ACTIONS = ["edit", "submit", "withdraw", "review", "record_decision", "chairs_action"]
 
 
 class ProposalDetailSerializer(ProposalSerializer):
@@ -123,8 +156,10 @@ class ProposalDetailSerializer(ProposalSerializer):
             allowed.append("withdraw")
         if policy.can_review(user) and p.status == ProposalStatus.SUBMITTED:
             allowed.append("review")
-        if policy.can_record_decision(user) and p.status == ProposalStatus.READY_FOR_DECISION:
+        if policy.can_decide_as_officer(user, p):
             allowed.append("record_decision")
+        if policy.can_take_chairs_action(user, p):
+            allowed.append("chairs_action")
         return allowed
 
 
@@ -134,6 +169,7 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
     financial_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
     proposal = serializers.IntegerField(source="proposal_id", read_only=True)
+    statement = serializers.CharField(read_only=True)
 
     class Meta:
         model = DecisionEntry
@@ -143,7 +179,9 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
             "outcome",
             "outcome_label",
             "decided_on",
+            "route",
             "decided_by",
+            "statement",
             "notes",
             "financial_value",
             "signoff_summary",

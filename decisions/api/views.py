@@ -154,7 +154,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return self._answer(proposal)
 
     @extend_schema(
-        summary="Record the board's (or committee's) decision",
+        summary="The delegated officer records the decision (officer bands only)",
         request=inputs.ProposalRecordDecisionInput,
         responses=DETAIL,
     )
@@ -163,7 +163,22 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         proposal = self.get_object()
         data = inputs.ProposalRecordDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.proposal_record_decision(
+        services.proposal_decide_as_officer(
+            actor=request.user, proposal=proposal, **data.validated_data
+        )
+        return self._answer(proposal)
+
+    @extend_schema(
+        summary="Chair's action: the committee's chair and one other voting member decide",
+        request=inputs.ProposalChairsActionInput,
+        responses=DETAIL,
+    )
+    @action(detail=True, methods=["post"], url_path="chairs-action", url_name="chairs-action")
+    def chairs_action(self, request, pk=None):
+        proposal = self.get_object()
+        data = inputs.ProposalChairsActionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.proposal_decide_by_chairs_action(
             actor=request.user, proposal=proposal, **data.validated_data
         )
         return self._answer(proposal)

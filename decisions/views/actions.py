@@ -14,7 +14,13 @@ from django.views.decorators.http import require_POST
 
 from decisions import services
 from decisions.attachment_services import proposal_attach
-from decisions.forms import AttachmentForm, DecisionForm, ReasonForm, add_service_errors
+from decisions.forms import (
+    AttachmentForm,
+    ChairsActionForm,
+    DecisionForm,
+    ReasonForm,
+    add_service_errors,
+)
 from decisions.views.proposals import detail_context, visible_proposal_or_404
 
 TEMPLATE = "decisions/proposal_detail.html"
@@ -110,24 +116,50 @@ def proposal_return(request, pk: int):
 @login_required
 @require_POST
 def proposal_decide(request, pk: int):
+    """The delegated officer records the decision."""
     proposal = visible_proposal_or_404(request.user, pk)
     form = DecisionForm(request.POST, prefix="decision")
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.proposal_record_decision(
+            services.proposal_decide_as_officer(
                 actor=request.user,
                 proposal=proposal,
-                outcome=data["outcome"],
-                notes=data["notes"],
-                decided_on=data["decided_on"],
-                decided_by=data["decided_by"].strip(),
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             return _done(request, proposal, f"Decision on {proposal.reference} recorded.")
     return _again(request, proposal, decision_form=form)
+
+
+@login_required
+@require_POST
+def proposal_chairs_action(request, pk: int):
+    """The chair of the deciding committee takes chair's action with another member."""
+    proposal = visible_proposal_or_404(request.user, pk)
+    band = proposal.sord_band
+    form = ChairsActionForm(
+        request.POST,
+        prefix="chairs",
+        committee=band.committee if band else None,
+        chair=request.user,
+    )
+    if form.is_valid():
+        try:
+            services.proposal_decide_by_chairs_action(
+                actor=request.user,
+                proposal=proposal,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                second_member=form.cleaned_data["second_member"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _done(request, proposal, f"Chair's action on {proposal.reference} recorded.")
+    return _again(request, proposal, chairs_form=form)
 
 
 @login_required

@@ -16,6 +16,7 @@ from decisions import policy, selectors, services, sord
 from decisions.attachment_services import ATTACHABLE_STATUSES, proposal_attach
 from decisions.forms import (
     AttachmentForm,
+    ChairsActionForm,
     DecisionForm,
     ProposalCreateForm,
     ProposalEditForm,
@@ -35,6 +36,7 @@ FORM_ACTIONS = {
     "withdraw_form": "withdraw",
     "return_form": "review",
     "decision_form": "decide",
+    "chairs_form": "chairs_action",
     "attach_form": "attach",
 }
 
@@ -147,6 +149,25 @@ def _routing(p) -> dict:
     }
 
 
+def _waiting_on(p) -> str:
+    """Who the decision now waits for, in words (for a proposal ready for decision)."""
+    from decisions import authority
+
+    band = p.sord_band
+    if p.status != ProposalStatus.READY_FOR_DECISION or band is None:
+        return ""
+    if band.decided_by == DecidedBy.OFFICER:
+        names = ", ".join(authority.person_name(u) for u in authority.holders(band))
+        return (
+            f"the {band.officer_post.title} ({names or 'post vacant'}, or a named deputy), "
+            f"under SoRD v{band.version.number}"
+        )
+    return (
+        f"the {band.committee.name} at its next meeting (or chair's action), "
+        f"under SoRD v{band.version.number}"
+    )
+
+
 def _rounds(p) -> list[dict]:
     signoffs = signoffs_for(p).order_by("-round", "organisation__name")
     return [
@@ -166,8 +187,8 @@ def detail_context(request, proposal, **forms) -> dict:
         "submit": policy.can_submit(user, p) and p.status in SUBMITTABLE,
         "withdraw": policy.can_withdraw(user, p) and p.is_open,
         "review": policy.can_review(user) and p.status == ProposalStatus.SUBMITTED,
-        "decide": policy.can_record_decision(user)
-        and p.status == ProposalStatus.READY_FOR_DECISION,
+        "decide": policy.can_decide_as_officer(user, p),
+        "chairs_action": policy.can_take_chairs_action(user, p),
     }
     context = {
         "proposal": p,
@@ -183,6 +204,14 @@ def detail_context(request, proposal, **forms) -> dict:
         "withdraw_form": ReasonForm(prefix="withdraw", label="Reason for withdrawing"),
         "return_form": ReasonForm(prefix="return", label="Why it is returned"),
         "decision_form": DecisionForm(prefix="decision"),
+        "chairs_form": ChairsActionForm(
+            prefix="chairs",
+            committee=p.sord_band.committee if p.sord_band_id else None,
+            chair=user,
+        )
+        if actions["chairs_action"]
+        else None,
+        "waiting_on": _waiting_on(p),
         "attach_form": AttachmentForm(prefix="attach"),
         "action_errors": [],
         "sign_org_ids": permissions.organisation_ids(user, roles=[Role.SIGNATORY]),

@@ -2,7 +2,8 @@
 
 - The ICB secretariat (and superusers) run every committee; the secretariat of a
   committee's host organisation runs that committee's meetings.
-- Current committee members, those who run the committee, auditors and superusers see
+- Current committee members (for committees in common, the members of each body meeting
+  in common), those who run the committee, auditors and superusers see
   private (Part 2) business. Everybody else, the public included, sees only Part 1
   business of meetings held in public, once it is published.
 """
@@ -14,7 +15,7 @@ import datetime
 from django.utils import timezone
 
 from governance import permissions
-from governance.meetings.models import Committee, CommitteeMember
+from governance.meetings.models import Committee, CommitteeInCommon, CommitteeMember
 from governance.organisations.models import Role
 
 
@@ -53,8 +54,12 @@ def private_committee_ids(user) -> set[int] | None:
     if managed is None:
         return None
     today = timezone.localdate()
-    seats = CommitteeMember.objects.on(today).filter(user=user)
-    return managed | set(seats.values_list("committee_id", flat=True))
+    seats = set(
+        CommitteeMember.objects.on(today).filter(user=user).values_list("committee_id", flat=True)
+    )
+    # a member of a body meeting in common is a member of the meetings in common
+    groups = CommitteeInCommon.objects.filter(body_id__in=seats).values_list("group_id", flat=True)
+    return managed | seats | set(groups)
 
 
 def sees_private(user, committee: Committee) -> bool:

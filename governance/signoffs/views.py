@@ -34,7 +34,8 @@ from governance.workflow import OPEN_TASK_STATUSES
 # Friendlier names for the secretariat's tasks (viewflow's node names otherwise).
 TASK_TITLES = {
     "review": "Review the submission (accept, or return it to the proposer)",
-    "board_decision": "Record the board's or committee's decision",
+    "board_decision": "Table it at the deciding committee's meeting, or take chair's action",
+    "officer_decision": "Take the decision delegated to you under the SoRD",
 }
 
 

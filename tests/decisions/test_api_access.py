@@ -99,6 +99,7 @@ def test_confidential_proposal_is_invisible_to_non_parties(api, ics, decision_ty
     api.post("secretariat", f"{url}review/", {"accept": True})
     for who in PARTNER_SIGNATORIES:
         api.decide(who, pid)
+    api.officer_decides(pid)
     reference = api.get("proposer", url)["reference"]
     assert api.get("proposer", url)["status"] == "approved"
 
@@ -137,6 +138,7 @@ def test_public_entry_is_shown_in_full_to_anyone(api, ics, decision_type):
     pid = api.into_signoff(decision_type)["id"]
     for who in PARTNER_SIGNATORIES:
         api.decide(who, pid)
+    api.officer_decides(pid)
     entries = api.get(None, REGISTER)["results"]
     assert entries[0]["title"] == "Community beds"
     assert entries[0]["financial_value"] == "50000.00"
@@ -157,6 +159,7 @@ def test_register_follows_entry_shows_detail_for_every_caller(
         pid = api.into_signoff(decision_type, affected=affected, **fields)["id"]
         for org in affected:
             api.decide(f"{org}_sign", pid)
+        api.officer_decides(pid)
     entries = list(DecisionEntry.objects.select_related("proposal"))
     assert len(entries) == 3
     ics["vcse_member"] = make_user(ics["vcse"], Role.MEMBER, "vcse_member")
@@ -196,6 +199,7 @@ def test_register_list_query_count(api, ics, decision_type, django_assert_max_nu
         pid = api.into_signoff(decision_type, **{**CONFIDENTIAL, "title": f"C{n}"})["id"]
         for who in PARTNER_SIGNATORIES:
             api.decide(who, pid)
+        api.officer_decides(pid)
     with django_assert_max_num_queries(2):
         assert api(None).get(REGISTER).status_code == 200
     client = api("council_sign")
@@ -206,6 +210,7 @@ def test_register_list_query_count(api, ics, decision_type, django_assert_max_nu
         pid = api.into_signoff(decision_type, **{**CONFIDENTIAL, "title": f"C{n}"})["id"]
         for who in PARTNER_SIGNATORIES:
             api.decide(who, pid)
+        api.officer_decides(pid)
     with django_assert_max_num_queries(queries_for_three):
         assert client.get(REGISTER).json()["count"] == 6
 

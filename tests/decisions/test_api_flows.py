@@ -9,7 +9,6 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from decisions.models import DecisionEntry, Proposal
@@ -86,6 +85,11 @@ class Api:
         ]
         assert len(mine) == 1, mine
         return mine[0]
+
+    def officer_decides(self, proposal_id, outcome="approved", reason="Within budget."):
+        """The fixture SoRD's officer (the ICB's Director of Finance) decides."""
+        url = f"{PROPOSALS}{proposal_id}/record-decision/"
+        return self.post("icb_sign", url, {"outcome": outcome, "reason": reason})
 
     def decide(self, who, proposal_id, outcome="approve", comment="", expect=200):
         signoff = self.my_signoff(who, proposal_id)
@@ -166,11 +170,30 @@ def test_approval_path_decided_by_an_officer(api, ics, decision_type):
         assert done["decided_at"]
         assert api.get(who, SIGNOFFS)["count"] == 0  # gone from the inbox
 
+    # sign-off complete: the decision waits in the Director of Finance's own hands
+    p = api.get("proposer", f"{PROPOSALS}{pid}/")
+    assert p["status"] == "ready_for_decision" and p["decision"] is None
+    assert "record_decision" not in p["allowed_actions"]
+    assert "record_decision" not in api.get("secretariat", f"{PROPOSALS}{pid}/")["allowed_actions"]
+    officer = api.get("icb_sign", f"{PROPOSALS}{pid}/")
+    assert "record_decision" in officer["allowed_actions"]
+    url = f"{PROPOSALS}{pid}/record-decision/"
+    err = api.post("secretariat", url, {"outcome": "approved", "reason": "x"}, expect=403)
+    assert "Director of Finance" in err["detail"]
+    err = api.post("icb_sign", url, {"outcome": "approved"}, expect=400)
+    assert "reason" in err["errors"]
+    p = api.post("icb_sign", url, {"outcome": "approved", "reason": "Within budget."})
+
     p = api.get("proposer", f"{PROPOSALS}{pid}/")
     assert p["status"] == "approved"
     assert {s["status"] for s in p["signoffs"]} == {"approved"}
-    assert p["decision"]["outcome"] == "approved"
-    assert "Director of Finance" in p["decision"]["decided_by"]
+    decision = p["decision"]
+    assert decision["outcome"] == "approved" and decision["route"] == "officer"
+    assert decision["deciders"] == [ics["icb_sign"].username]
+    assert "Director of Finance" in decision["decided_by"]
+    assert decision["delegation"]["sord_version"] == 1
+    assert decision["delegation"]["decider"] == "Director of Finance"
+    assert "under SoRD v1" in decision["statement"]
     assert p["allowed_actions"] == []
 
     register = api.get(None, REGISTER)
@@ -199,59 +222,33 @@ def test_approval_path_decided_by_an_officer(api, ics, decision_type):
         "proposal.submitted",
         "proposal.accepted",
         "signoff.approved",
-        "proposal.decided_by_officer",
+        "proposal.ready_for_decision",
+        "proposal.approved",
     )
     assert AuditEvent.objects.filter(
         verb="decision.registered", target_id=str(DecisionEntry.objects.get(proposal_id=pid).pk)
     ).exists()
 
 
-def test_board_decided_path_with_recorded_decision(api, ics, decision_type):
+def test_board_band_cannot_be_recorded_by_the_secretariat(api, ics, decision_type):
     p = api.into_signoff(decision_type, value="750000")
     pid = p["id"]
-    assert p["decided_by"] == "board"
+    assert p["decided_by"] == "board" and p["decider_label"] == "ICB Board"
     for who in PARTNER_SIGNATORIES:
         api.decide(who, pid)
     p = api.get("secretariat", f"{PROPOSALS}{pid}/")
     assert p["status"] == "ready_for_decision"
-    assert "record_decision" in p["allowed_actions"]
-    assert not DecisionEntry.objects.filter(proposal_id=pid).exists()
+    assert "record_decision" not in p["allowed_actions"]
 
     url = f"{PROPOSALS}{pid}/record-decision/"
-    err = api.post("proposer", url, {"outcome": "approved"}, expect=403)
-    assert "secretariat" in err["detail"]
-    err = api.post("secretariat", url, {"outcome": "maybe"}, expect=400)
-    assert "outcome" in err["errors"]
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    err = api.post(
-        "secretariat", url, {"outcome": "approved", "decided_on": str(tomorrow)}, expect=400
-    )
-    assert "future" in err["errors"]["decided_on"][0]
+    for who in ("secretariat", "icb_sign", "proposer"):
+        err = api.post(who, url, {"outcome": "approved", "reason": "Board agreed"}, expect=400)
+        assert "reserved to the ICB Board" in err["detail"]
     assert Proposal.objects.get(pk=pid).status == "ready_for_decision"  # nothing written
-
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    p = api.post(
-        "secretariat",
-        url,
-        {
-            "outcome": "approved",
-            "notes": "Approved at the May board.",
-            "decided_on": str(yesterday),
-        },
-    )
-    assert p["status"] == "approved"
-    assert p["decision"] == {
-        "reference": p["reference"],
-        "outcome": "approved",
-        "decided_on": str(yesterday),
-        "decided_by": "The board",
-        "notes": "Approved at the May board.",
-    }
-    api.post("secretariat", url, {"outcome": "rejected"}, expect=400)  # already decided
-    assert_trail(pid, "proposal.ready_for_decision", "proposal.approved")
+    assert not DecisionEntry.objects.filter(proposal_id=pid).exists()
 
 
-def test_committee_band_majority_rule_concludes_early(api, ics, decision_type):
+def test_committee_band_chairs_action(api, ics, decision_type, fpc):
     p = api.into_signoff(decision_type, value="200000")
     pid = p["id"]
     assert p["signoff_rule"] == "majority"
@@ -262,10 +259,29 @@ def test_committee_band_majority_rule_concludes_early(api, ics, decision_type):
     states = {s["organisation"]["name"]: s["status"] for s in p["signoffs"]}
     assert states["VCSE Alliance"] == "cancelled"
     assert api.get("vcse_sign", SIGNOFFS)["count"] == 0
-    p = api.post("secretariat", f"{PROPOSALS}{pid}/record-decision/", {"outcome": "rejected"})
+
+    url = f"{PROPOSALS}{pid}/chairs-action/"
+    chair, ned = fpc.chair_user, fpc.ned_user
+    api.ics["fpc_chair"], api.ics["fpc_ned"] = chair, ned
+    body = {
+        "outcome": "rejected",
+        "reason": "Urgent: the provider needs an answer this week.",
+        "second_member": ned.pk,
+    }
+    err = api.post("secretariat", url, body, expect=403)
+    assert "chair of the Finance and Performance Committee" in err["detail"]
+    err = api.post("fpc_chair", url, {**body, "second_member": chair.pk}, expect=400)
+    assert "second_member" in err["errors"]
+    err = api.post("fpc_chair", url, {**body, "second_member": ics["council_sign"].pk}, expect=400)
+    assert "another voting member" in err["errors"]["second_member"][0]
+    assert "chairs_action" in api.get("fpc_chair", f"{PROPOSALS}{pid}/")["allowed_actions"]
+    p = api.post("fpc_chair", url, body)
     assert p["status"] == "rejected"
-    assert p["decision"]["decided_by"] == "Finance and Performance Committee"
-    assert_trail(pid, "proposal.ready_for_decision", "proposal.rejected")
+    decision = p["decision"]
+    assert decision["route"] == "chairs_action"
+    assert set(decision["deciders"]) == {"Cath Chair", ned.username}
+    assert "chair's action of the Finance and Performance Committee" in decision["decided_by"]
+    assert_trail(pid, "proposal.ready_for_decision", "proposal.chairs_action", "proposal.rejected")
 
 
 def test_rejection_path_needs_a_comment(api, ics, decision_type):
@@ -301,7 +317,10 @@ def test_rejection_path_needs_a_comment(api, ics, decision_type):
     assert "no longer open" in again["detail"]
     entry = api.get(None, f"{REGISTER}{p['reference']}/")
     assert entry["outcome"] == "rejected"
-    assert entry["decided_by"].startswith("Partner sign-off")
+    assert entry["decided_by"].startswith("partner sign-off not given")
+    assert (
+        ics["council_sign"].username in entry["decided_by"] or "City Council" in entry["decided_by"]
+    )
     assert_trail(pid, "signoff.approved", "signoff.rejected", "proposal.rejected_at_signoff")
 
 
@@ -398,7 +417,7 @@ def test_editing_substance_during_signoff_restarts_it(api, ics, decision_type):
     for who in PARTNER_SIGNATORIES:
         assert api.my_signoff(who, pid)["round"] == 2
         api.decide(who, pid)
-    assert api.get("proposer", f"{PROPOSALS}{pid}/")["status"] == "approved"
+    assert api.get("proposer", f"{PROPOSALS}{pid}/")["status"] == "ready_for_decision"
     assert SignOff.objects.filter(subject_id=pid, round=2, status="approved").count() == 3
     assert_trail(pid, "proposal.updated", "proposal.signoff_restarted")
     restart = AuditEvent.objects.get(target_id=str(pid), verb="proposal.signoff_restarted")
@@ -430,12 +449,15 @@ def test_conflicted_signatory_is_blocked_and_another_signs(api, ics, decision_ty
     assert done["conflicts"][0]["person"]["username"] == "trust_sign"
     for who in ("council_sign", "vcse_sign"):
         api.decide(who, pid)
+    api.post(
+        "icb_sign", f"{PROPOSALS}{pid}/record-decision/", {"outcome": "approved", "reason": "OK"}
+    )
     p = api.get("proposer", f"{PROPOSALS}{pid}/")
     assert p["status"] == "approved"
     entry = api.get(None, f"{REGISTER}{p['reference']}/")
     assert entry["conflicts"][0]["person"] == "trust_sign"
     assert entry["conflicts"][0]["organisation"] == "Acute Trust"
-    assert_trail(pid, "signoff.approved", "proposal.decided_by_officer")
+    assert_trail(pid, "signoff.approved", "proposal.approved")
 
 
 def test_signoff_with_every_signatory_conflicted_shows_blocked(api, ics, decision_type):

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from decisions import services
-from decisions.models import DecisionEntry
 from governance.interests.services import interest_declare
 from governance.signoffs.models import ConflictDeclaration, SignOff, SignOffStatus
 from governance.signoffs.services import signoff_decide
@@ -56,7 +55,9 @@ def test_conflicted_signatory_is_stopped_and_another_signs(ics, make_proposal):
                 subject_id=p.pk, signatory__isnull=True, organisation__memberships__user=ics[who]
             ),
         )
-    entry = DecisionEntry.objects.get(proposal=p)
+    entry = services.proposal_decide_as_officer(
+        actor=ics["icb_sign"], proposal=p, outcome="approved", reason="Agreed."
+    )
     assert entry.conflicts and entry.conflicts[0]["person"] == "trust_sign"
     assert entry.conflicts[0]["organisation"] == "Acute Trust"
 
@@ -175,7 +176,9 @@ def test_an_unpublished_interest_is_not_published_in_the_register(ics, make_prop
             outcome="approve",
             signoff=SignOff.objects.get(subject_id=p.pk, organisation=ics[org]),
         )
-    entry = DecisionEntry.objects.get(proposal=p)
+    entry = services.proposal_decide_as_officer(
+        actor=ics["icb_sign"], proposal=p, outcome="approved", reason="Agreed."
+    )
     assert interest.pk and entry.conflicts
     assert "XYZZY" not in str(entry.conflicts)
     assert "VCSE Alliance" in entry.conflicts[0]["interest"]

@@ -29,9 +29,16 @@ def test_officer_decided_path(ics, make_proposal):
     for who in ("trust_sign", "council_sign", "vcse_sign"):
         _sign(ics, p, who)
     p.refresh_from_db()
+    assert p.status == ProposalStatus.READY_FOR_DECISION  # never "approved by system"
+    assert not DecisionEntry.objects.filter(proposal=p).exists()
+    entry = services.proposal_decide_as_officer(
+        actor=ics["icb_sign"], proposal=p, outcome="approved", reason="Value for money."
+    )
+    p.refresh_from_db()
     assert p.status == ProposalStatus.APPROVED
-    entry = DecisionEntry.objects.get(proposal=p)
+    assert entry.route == "officer" and list(entry.deciders.all()) == [ics["icb_sign"]]
     assert "Director of Finance" in entry.decided_by
+    assert entry.delegation == p.sord_band and entry.sord_version.number == 1
     assert len(entry.signoff_summary) == 3
     call_command("verify_audit")
 
@@ -44,9 +51,7 @@ def test_board_path_and_rejection(ics, make_proposal):
         _sign(ics, p, who)
     p.refresh_from_db()
     assert p.status == ProposalStatus.READY_FOR_DECISION
-    services.proposal_record_decision(actor=ics["secretariat"], proposal=p, outcome="approved")
-    p.refresh_from_db()
-    assert p.status == ProposalStatus.APPROVED
+    assert p.sord_band.committee.name == "ICB Board"
 
     q = make_proposal("20000", title="Second")
     services.proposal_submit(actor=ics["proposer"], proposal=q)

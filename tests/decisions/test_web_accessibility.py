@@ -98,6 +98,9 @@ def world(ics, make_proposal, settings, tmp_path):
         login(ics[who]).post(
             f"/signoffs/{open_signoff(decided, ics[org]).pk}/", {"outcome": "approve"}
         )
+    services.proposal_decide_as_officer(
+        actor=ics["icb_sign"], proposal=decided, outcome="approved", reason="Within budget."
+    )
     in_signoff = make_proposal("50000", title="In sign-off")
     services.proposal_submit(actor=ics["proposer"], proposal=in_signoff)
     services.proposal_review(actor=ics["secretariat"], proposal=in_signoff, accept=True)

@@ -34,10 +34,10 @@ def sign_in(username: str) -> Client:
 
 def test_demo_walkthrough(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    # the core and decisions seeders (what ``seed_demo`` runs first); the other apps'
+    # the core, meetings (the board) and decisions seeders; the other apps'
     # demo data is theirs to test
     for entry in seeders():
-        if entry.name in ("core", "decisions"):
+        if entry.name in ("core", "meetings", "decisions"):
             with transaction.atomic():
                 entry.func(stdout=io.StringIO())
     acute = Organisation.objects.get(identifier="RZ1")
@@ -83,8 +83,19 @@ def test_demo_walkthrough(tmp_path, settings):
         response = client.post(f"/signoffs/{signoff.pk}/", {"outcome": "approve"})
         assert response.status_code == 302
 
+    # £180,000 of commissioning: delegated to the Chief Finance Officer, in his inbox
     proposal = Proposal.objects.get(pk=pk)
+    assert proposal.status == ProposalStatus.READY_FOR_DECISION
+    cfo = sign_in("icb.signatory")
+    assert "Demo: hospital at home for frailty" in cfo.get("/inbox/").content.decode()
+    response = cfo.post(
+        f"/proposals/{pk}/decide/",
+        {"decision-outcome": "approved", "decision-reason": "Affordable within the plan."},
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.APPROVED
+    assert "Tom Okafor, Chief Finance Officer" in proposal.decision.decided_by
     register = Client().get("/decisions/").content.decode()
     assert proposal.reference in register
     assert "Demo: hospital at home for frailty" in register

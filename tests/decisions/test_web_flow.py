@@ -16,6 +16,7 @@ from decisions.models import DecisionEntry, Proposal, ProposalStatus
 from governance.signoffs.models import SignOff, SignOffStatus
 from tests.decisions.test_web_support import (
     audit_count,
+    decide_as_officer,
     login,
     open_signoff,
     pdf_bytes,
@@ -112,6 +113,27 @@ def test_officer_decided_end_to_end(ics, decision_type, django_capture_on_commit
         assert signoff.signatory == ics[who]
 
     p.refresh_from_db()
+    assert p.status == ProposalStatus.READY_FOR_DECISION
+    # the decision is in the Director of Finance's inbox, and only there
+    officer = login(ics["icb_sign"])
+    assert "Take the decision delegated to you" in text(officer.get("/inbox/"))
+    assert "Take the decision delegated to you" not in text(
+        login(ics["secretariat"]).get("/inbox/")
+    )
+    page = text(officer.get(f"/proposals/{p.pk}/"))
+    assert "Your decision as Director of Finance" in page
+    response = officer.post(f"/proposals/{p.pk}/decide/", {"decision-outcome": "approved"})
+    assert response.status_code == 200 and "Give the reason for the decision." in text(response)
+    forbidden = login(ics["proposer"]).post(
+        f"/proposals/{p.pk}/decide/", {"decision-outcome": "approved", "decision-reason": "x"}
+    )
+    assert forbidden.status_code == 403
+    response = officer.post(
+        f"/proposals/{p.pk}/decide/",
+        {"decision-outcome": "approved", "decision-reason": "Value for money shown."},
+    )
+    assert response.status_code == 302
+    p.refresh_from_db()
     assert p.status == ProposalStatus.APPROVED
     entry = DecisionEntry.objects.get(proposal=p)
 
@@ -123,7 +145,8 @@ def test_officer_decided_end_to_end(ics, decision_type, django_capture_on_commit
         "Submitted for secretariat review",
         "Accepted by the secretariat; partner sign-off requested",
         "Signed off: approved",
-        "Approved by the delegated officer",
+        "Partner sign-off complete: ready for decision",
+        "Decision recorded: approved",
         "Entered in the decision register",
     ]
     positions = _positions(detail, steps)
@@ -140,7 +163,7 @@ def test_officer_decided_end_to_end(ics, decision_type, django_capture_on_commit
     assert row("Signed off: approved", "trust_sign", "Acute Trust")
     assert row("Signed off: approved", "council_sign", "City Council")
     assert row("Signed off: approved", "vcse_sign", "VCSE Alliance")
-    assert row("Approved by the delegated officer", "System (automatic step)", "Acute Trust")
+    assert row("Decision recorded: approved", "icb_sign", "Test ICB")
     assert "GMT" in timeline or "BST" in timeline  # UK time, labelled
 
     # the public register, without login
@@ -159,62 +182,52 @@ def test_officer_decided_end_to_end(ics, decision_type, django_capture_on_commit
     assert "City Council: approved" in row["signoff_summary"]
 
 
-def test_board_decided_recorded_by_secretariat(ics, decision_type):
-    p = raise_via_web(ics, decision_type, financial_value="750000")
+def test_committee_band_decided_by_chairs_action_not_the_secretariat(ics, decision_type, fpc):
+    p = raise_via_web(ics, decision_type, financial_value="200000")
     submit_and_accept(ics, p)
-    for who, org in (("trust_sign", "trust"), ("council_sign", "council"), ("vcse_sign", "vcse")):
+    for who, org in (("trust_sign", "trust"), ("council_sign", "council")):
         assert sign_via_web(ics, p, who, org).status_code == 302
     p.refresh_from_db()
     assert p.status == ProposalStatus.READY_FOR_DECISION
 
     secretariat = login(ics["secretariat"])
-    assert "Record the board&#x27;s or committee&#x27;s decision" in text(
-        secretariat.get("/inbox/")
-    )
-    assert "Record the decision of The board" in text(secretariat.get(f"/proposals/{p.pk}/"))
-    # the proposer sees no such button, and cannot post it
-    assert "Record the decision" not in text(login(ics["proposer"]).get(f"/proposals/{p.pk}/"))
-    forbidden = login(ics["proposer"]).post(
+    page = text(secretariat.get(f"/proposals/{p.pk}/"))
+    assert "Finance and Performance Committee at its next meeting" in page
+    assert "Record my decision" not in page and "Take chair's action" not in page
+    refused = secretariat.post(
         f"/proposals/{p.pk}/decide/",
-        {"decision-outcome": "approved", "decision-decided_on": timezone.localdate()},
+        {"decision-outcome": "approved", "decision-reason": "The board agreed"},
     )
-    assert forbidden.status_code == 403
-
-    # bad input: no outcome, a date in the future -> errors, nothing written
-    before = audit_count()
-    tomorrow = timezone.localdate() + timezone.timedelta(days=1)
-    response = secretariat.post(f"/proposals/{p.pk}/decide/", {"decision-decided_on": tomorrow})
-    assert response.status_code == 200
-    assert "Choose approved or rejected." in text(response)
-    response = secretariat.post(
-        f"/proposals/{p.pk}/decide/",
-        {"decision-outcome": "approved", "decision-decided_on": tomorrow},
-    )
-    assert "A decision cannot be dated in the future." in text(response)
-    assert 'id="id_decision-decided_on_error"' in text(response)
-    assert audit_count() == before
+    assert "reserved to the Finance and Performance Committee" in text(refused)
     assert not DecisionEntry.objects.filter(proposal=p).exists()
 
-    response = secretariat.post(
-        f"/proposals/{p.pk}/decide/",
+    chair = login(fpc.chair_user)
+    assert "Take chair's action" in text(chair.get(f"/proposals/{p.pk}/"))
+    before = audit_count()
+    response = chair.post(
+        f"/proposals/{p.pk}/chairs-action/",
+        {"chairs-outcome": "approved", "chairs-reason": "Contract starts Monday."},
+    )
+    assert response.status_code == 200
+    assert "Name the other voting member who agrees." in text(response)
+    assert audit_count() == before
+    response = chair.post(
+        f"/proposals/{p.pk}/chairs-action/",
         {
-            "decision-outcome": "approved",
-            "decision-decided_on": timezone.localdate().isoformat(),
-            "decision-notes": "Minute 24/112",
+            "chairs-outcome": "approved",
+            "chairs-reason": "Contract starts Monday.",
+            "chairs-second_member": fpc.ned_user.pk,
         },
     )
     assert response.status_code == 302
     p.refresh_from_db()
     assert p.status == ProposalStatus.APPROVED
     entry = DecisionEntry.objects.get(proposal=p)
-    assert entry.decided_by == "The board"
-    assert entry.recorded_by == ics["secretariat"]
-    assert "Decision recorded: approved" in text(secretariat.get(f"/proposals/{p.pk}/"))
-    assert "No reviews or decisions waiting." in text(secretariat.get("/inbox/"))
+    assert entry.route == "chairs_action"
+    assert set(entry.deciders.all()) == {fpc.chair_user, fpc.ned_user}
+    assert entry.chairs_action.committee == fpc
     register = text(Client().get("/decisions/"))
-    assert entry.reference in register and "The board" in register
-    rows = _csv_rows(Client().get("/decisions/export.csv"))
-    assert [r["notes"] for r in rows if r["reference"] == entry.reference] == ["Minute 24/112"]
+    assert entry.reference in register and "chair&#x27;s action" in register
 
 
 def test_rejection_needs_a_comment_then_rejects(ics, decision_type):
@@ -552,6 +565,7 @@ def test_confidential_proposal_never_leaks(ics, decision_type):
 
     for who, org in (("trust_sign", "trust"), ("council_sign", "council")):
         assert sign_via_web(ics, p, who, org).status_code == 302
+    decide_as_officer(ics, p)
     entry = DecisionEntry.objects.get(proposal=p)
     assert entry.is_confidential
 
@@ -586,6 +600,7 @@ def test_csv_cells_cannot_run_as_formulas(ics, decision_type):
     submit_and_accept(ics, p)
     for who, org in (("trust_sign", "trust"), ("council_sign", "council"), ("vcse_sign", "vcse")):
         sign_via_web(ics, p, who, org)
+    decide_as_officer(ics, p)
     rows = _csv_rows(Client().get("/decisions/export.csv"))
     assert rows[0]["title"].startswith("'=")
 
@@ -615,6 +630,9 @@ def _decided(ics, make_proposal, n, start=0):
         for who in ("trust_sign", "council_sign", "vcse_sign"):
             signoff = open_signoffs_for(ics[who]).get(subject_id=p.pk)
             signoff_decide(actor=ics[who], signoff=signoff, outcome="approve")
+        services.proposal_decide_as_officer(
+            actor=ics["icb_sign"], proposal=p, outcome="approved", reason="Within budget."
+        )
 
 
 def _queries(client, url) -> int:
@@ -686,5 +704,6 @@ def test_bad_edit_shows_errors_and_writes_nothing(ics, decision_type):
     submit_and_accept(ics, p)
     for who, org in (("trust_sign", "trust"), ("council_sign", "council"), ("vcse_sign", "vcse")):
         sign_via_web(ics, p, who, org)
+    decide_as_officer(ics, p)
     assert proposer.get(f"/proposals/{p.pk}/edit/").status_code == 403
     assert login(ics["secretariat"]).post(f"/proposals/{p.pk}/edit/", data).status_code == 403

@@ -74,3 +74,13 @@ def sign_via_web(ics, proposal, who, org, outcome="approve", comment=""):
     return login(ics[who]).post(
         f"/signoffs/{signoff.pk}/", {"outcome": outcome, "comment": comment}
     )
+
+
+def decide_as_officer(ics, proposal, outcome="approved", reason="Within the delegated budget."):
+    """The ICB's Director of Finance (the fixture SoRD's officer) decides, via the web."""
+    response = login(ics["icb_sign"]).post(
+        f"/proposals/{proposal.pk}/decide/",
+        {"decision-outcome": outcome, "decision-reason": reason},
+    )
+    assert response.status_code == 302, response.content
+    return response

@@ -12,7 +12,14 @@ from django.utils import timezone
 from governance.meetings.models import CommitteeKind, CommitteeRole
 from governance.meetings.services import agenda, committees
 from governance.organisations.models import Role
-from tests.decisions.conftest import decision_type, ics, make_proposal  # noqa: F401
+from tests.decisions.conftest import (  # noqa: F401
+    decision_type,
+    finance_post,
+    fpc,
+    ics,
+    make_proposal,
+    sord_v1,
+)
 
 SECRET = "ZEBRA-OCELOT-7731 secret takeover of Calder Mills"
 
@@ -84,6 +91,12 @@ def board(ics, people):  # noqa: F811
             valid_from=datetime.date(2020, 1, 1),
         )
     return c
+
+
+@pytest.fixture
+def sord_board(board):
+    """The SoRD reserves decisions above the committee band to this board."""
+    return board
 
 
 def at(days: int, hour: int = 10) -> datetime.datetime:

@@ -281,3 +281,12 @@ def test_wrong_role_cannot_record_votes(ics, icp):  # noqa: F811
     with pytest.raises(PermissionDenied):
         conduct.item_decide(actor=ics["trust_sign"], item=item, outcome="approved")
     assert not Vote.objects.exists()
+
+
+def test_members_of_each_body_see_the_private_business_in_common(ics, trusts_in_common):  # noqa: F811
+    from governance.meetings import policy
+
+    cedar = trusts_in_common.boards[2]
+    member = cedar.rep["non_executive"].user
+    assert policy.sees_private(member, trusts_in_common)
+    assert not policy.sees_private(ics["council_sign"], trusts_in_common)

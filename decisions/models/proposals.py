@@ -1,4 +1,4 @@
-"""Shared decisions: the Scheme of Reservation and Delegation, proposals, the register."""
+"""Proposals: shared decisions put to the partners they bind."""
 
 from __future__ import annotations
 
@@ -10,83 +10,8 @@ from django.db import models
 from django.db.models import Q
 from guardian.models import GroupObjectPermissionBase
 
+from decisions.models.sord import DecidedBy, DecisionType, SordBand
 from governance.signoffs.models import SignOffRule
-
-
-class DecisionType(models.Model):
-    """A kind of decision the SoRD distinguishes, e.g. "Service commissioning"."""
-
-    code = models.SlugField(max_length=40)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["code"], name="decisiontype_code_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class DecidedBy(models.TextChoices):
-    BOARD = "board", "The board"
-    COMMITTEE = "committee", "A committee of the board"
-    OFFICER = "officer", "An officer"
-
-
-class SordBand(models.Model):
-    """Who decides a decision type in a value band, and which sign-off rule applies.
-
-    Bands of one type run from £0 upwards without gaps or overlaps: each covers
-    ``min_value`` up to but not including ``max_value``; the top band has no maximum.
-    """
-
-    decision_type = models.ForeignKey(DecisionType, on_delete=models.CASCADE, related_name="bands")
-    min_value = models.DecimalField(
-        max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
-    )
-    max_value = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Empty for no limit."
-    )
-    decided_by = models.CharField(max_length=16, choices=DecidedBy.choices)
-    committee_name = models.CharField(max_length=120, blank=True)
-    officer_role = models.CharField(max_length=120, blank=True)
-    signoff_rule = models.CharField(max_length=16, choices=SignOffRule.choices)
-
-    class Meta:
-        ordering = ["decision_type", "min_value"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["decision_type", "min_value"], name="sordband_type_min_unique"
-            ),
-            models.CheckConstraint(condition=Q(min_value__gte=0), name="sordband_min_nonnegative"),
-            models.CheckConstraint(
-                condition=Q(max_value__isnull=True) | Q(max_value__gt=models.F("min_value")),
-                name="sordband_max_above_min",
-            ),
-            models.CheckConstraint(
-                condition=~Q(decided_by="committee") | ~Q(committee_name=""),
-                name="sordband_committee_named",
-            ),
-            models.CheckConstraint(
-                condition=~Q(decided_by="officer") | ~Q(officer_role=""),
-                name="sordband_officer_named",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        top = f"£{self.max_value:,.2f}" if self.max_value is not None else "no limit"
-        return f"{self.decision_type}: £{self.min_value:,.2f} to {top} — {self.decider_label}"
-
-    @property
-    def decider_label(self) -> str:
-        if self.decided_by == DecidedBy.COMMITTEE:
-            return self.committee_name
-        if self.decided_by == DecidedBy.OFFICER:
-            return self.officer_role
-        return "The board"
 
 
 class ProposalStatus(models.TextChoices):
@@ -210,42 +135,6 @@ class ProposalAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class DecisionOutcome(models.TextChoices):
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-
-
-class DecisionEntry(models.Model):
-    """An entry in the decision register, written once when a proposal is decided."""
-
-    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="decision")
-    reference = models.CharField(max_length=20)
-    title = models.CharField(max_length=200)
-    outcome = models.CharField(max_length=16, choices=DecisionOutcome.choices)
-    decided_on = models.DateField()
-    decided_by = models.CharField(max_length=200)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    notes = models.TextField(blank=True)
-    signoff_summary = models.JSONField(default=list)
-    conflicts = models.JSONField(default=list)
-    is_confidential = models.BooleanField()
-    exemption_reason = models.TextField(blank=True)
-    financial_value = models.DecimalField(max_digits=14, decimal_places=2)
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-decided_on", "-reference"]
-        verbose_name_plural = "decision register entries"
-        constraints = [
-            models.UniqueConstraint(fields=["reference"], name="decisionentry_reference_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.reference}: {self.get_outcome_display()}"
 
 
 class ProposalGroupObjectPermission(GroupObjectPermissionBase):

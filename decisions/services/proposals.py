@@ -3,10 +3,8 @@ the decision flow (decisions.flows) calls back into the ``signoff_round_conclude
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,18 +12,18 @@ from django.utils import timezone
 from decisions import notifications, policy, sord
 from decisions.models import (
     DecidedBy,
-    DecisionEntry,
-    DecisionOutcome,
     DecisionType,
     Proposal,
     ProposalStatus,
 )
+from decisions.services import deciding
+from decisions.services.sord import sord_change_withdrawn
 from governance import permissions
 from governance.audit.services import audit_record, diff, snapshot
 from governance.organisations.models import Organisation, OrganisationKind, Role
 from governance.references.services import reference_next
 from governance.signoffs import selectors as signoff_selectors
-from governance.signoffs.models import ConflictDeclaration, SignOffRule
+from governance.signoffs.models import SignOffRule
 from governance.signoffs.rules import Outcome, outcome
 from governance.signoffs.services import cancel_open
 from governance.workflow import active_process, open_task, run_human_task
@@ -366,7 +364,12 @@ def permissions_org(actor) -> Organisation | None:
 
 
 def signoff_round_concluded(activation) -> None:
-    """Flow callback once every sign-off of a round is in (or the outcome is settled)."""
+    """Flow callback once every sign-off of a round is in (or the outcome is settled).
+
+    Rejected: the register names the signatories who refused. Otherwise the proposal is
+    ready for decision by the decision-maker its SoRD band names — an officer post's
+    holders (their inbox) or a committee (tabled at its next meeting, or chair's action).
+    """
     p = _lock(Proposal.objects.get(pk=activation.process.artifact_object_id))
     rnd = activation.process.data["round"]
     statuses = signoff_selectors.statuses_of_round(p, rnd)
@@ -387,34 +390,12 @@ def signoff_round_concluded(activation) -> None:
             },
             reason=f"Partner sign-off not given ({SignOffRule(p.signoff_rule).label.lower()}).",
         )
-        _enter_decision(
-            p,
-            outcome=DecisionOutcome.REJECTED,
-            actor=None,
-            decided_by=f"Partner sign-off ({SignOffRule(p.signoff_rule).label.lower()})",
-        )
-        return
-    if p.decided_by == DecidedBy.OFFICER:
-        p.status = ProposalStatus.APPROVED
-        p.save()
-        audit_record(
-            actor=None,
-            verb="proposal.decided_by_officer",
-            target=p,
-            organisation=p.proposing_organisation,
-            changes={"status": {"before": ProposalStatus.IN_SIGNOFF, "after": p.status}},
-            reason=f"Delegated to {p.decider_label} under the SoRD; partner sign-off complete.",
-        )
-        _enter_decision(
-            p,
-            outcome=DecisionOutcome.APPROVED,
-            actor=None,
-            decided_by=f"{p.decider_label} (delegated under the SoRD)",
-        )
+        deciding.enter_rejection_at_signoff(p)
         return
     p.status = ProposalStatus.READY_FOR_DECISION
     p.save()
-    activation.process.data = {**activation.process.data, "awaiting_board": True}
+    waiting = "awaiting_officer" if p.decided_by == DecidedBy.OFFICER else "awaiting_board"
+    activation.process.data = {**activation.process.data, waiting: True}
     activation.process.save()
     audit_record(
         actor=None,
@@ -422,65 +403,10 @@ def signoff_round_concluded(activation) -> None:
         target=p,
         organisation=p.proposing_organisation,
         changes={"status": {"before": ProposalStatus.IN_SIGNOFF, "after": p.status}},
-        reason=f"Partner sign-off complete; reserved to {p.decider_label}.",
+        reason=f"Partner sign-off complete; for decision by {p.decider_label} "
+        f"under SoRD v{p.sord_band.version.number}.",
     )
     notifications.ready_for_decision(p)
-
-
-@transaction.atomic
-def proposal_record_decision(
-    *,
-    actor,
-    proposal: Proposal,
-    outcome: str,
-    notes: str = "",
-    decided_on: datetime.date | None = None,
-    decided_by: str = "",
-) -> Proposal:
-    """Record the board's (or committee's) decision on a proposal ready for decision."""
-    if not policy.can_record_decision(actor):
-        raise PermissionDenied("Only the ICB secretariat records board decisions.")
-    if outcome not in DecisionOutcome.values:
-        raise ValidationError({"outcome": "Choose approved or rejected."})
-    p = _lock(proposal)
-    if p.status != ProposalStatus.READY_FOR_DECISION:
-        raise ValidationError(
-            f"This proposal is {p.get_status_display().lower()}, not ready for decision."
-        )
-    decided_on = decided_on or timezone.localdate()
-    if decided_on > timezone.localdate():
-        raise ValidationError({"decided_on": "A decision cannot be dated in the future."})
-    task = open_task(active_process(p, _flow()), _flow().board_decision)
-    if task is None:
-        raise ValidationError("There is no open decision task for this proposal.")
-
-    def record(activation):
-        before = p.status
-        p.status = (
-            ProposalStatus.APPROVED
-            if outcome == DecisionOutcome.APPROVED
-            else ProposalStatus.REJECTED
-        )
-        p.save()
-        audit_record(
-            actor=actor,
-            verb=f"proposal.{p.status}",
-            target=p,
-            organisation=permissions_org(actor),
-            changes={"status": {"before": before, "after": p.status}},
-            reason=notes,
-        )
-        _enter_decision(
-            p,
-            outcome=outcome,
-            actor=actor,
-            decided_by=decided_by or p.decider_label,
-            notes=notes,
-            decided_on=decided_on,
-        )
-
-    run_human_task(task, actor, record)
-    return Proposal.objects.get(pk=p.pk)
 
 
 @transaction.atomic
@@ -499,6 +425,7 @@ def proposal_withdraw(*, actor, proposal: Proposal, reason: str) -> Proposal:
     p.status = ProposalStatus.WITHDRAWN
     p.withdraw_reason = reason
     p.save()
+    sord_change_withdrawn(actor=actor, proposal=p)
     audit_record(
         actor=actor,
         verb="proposal.withdrawn",
@@ -508,67 +435,3 @@ def proposal_withdraw(*, actor, proposal: Proposal, reason: str) -> Proposal:
         reason=reason,
     )
     return p
-
-
-def _enter_decision(
-    p: Proposal,
-    *,
-    outcome: str,
-    actor,
-    decided_by: str,
-    notes: str = "",
-    decided_on: datetime.date | None = None,
-) -> DecisionEntry:
-    signoffs = signoff_selectors.signoffs_for(p, p.signoff_round) if p.signoff_round else []
-    summary = [
-        {
-            "organisation": s.organisation.name,
-            "status": s.status,
-            "signatory": s.signatory.get_full_name() or s.signatory.get_username()
-            if s.signatory
-            else "",
-            "decided_at": s.decided_at.isoformat() if s.decided_at else None,
-            "comment": s.comment,
-        }
-        for s in signoffs
-    ]
-    conflicts = [
-        {
-            "person": c.person.get_full_name() or c.person.get_username(),
-            "organisation": c.signoff.organisation.name,
-            # an interest kept off the published register is named only by type and body
-            "interest": c.description
-            if c.interest.is_published
-            else f"{c.interest.get_interest_type_display()} in "
-            f"{c.interest.related_organisation.name}",
-            "handling": c.handling,
-        }
-        for c in ConflictDeclaration.objects.filter(
-            signoff__subject_type=ContentType.objects.get_for_model(Proposal),
-            signoff__subject_id=p.pk,
-        ).select_related("person", "signoff__organisation", "interest__related_organisation")
-    ]
-    entry = DecisionEntry.objects.create(
-        proposal=p,
-        reference=p.reference,
-        title=p.title,
-        outcome=outcome,
-        decided_on=decided_on or timezone.localdate(),
-        decided_by=decided_by,
-        recorded_by=actor,
-        notes=notes,
-        signoff_summary=summary,
-        conflicts=conflicts,
-        is_confidential=p.is_confidential,
-        exemption_reason=p.exemption_reason,
-        financial_value=p.financial_value,
-    )
-    audit_record(
-        actor=actor,
-        verb="decision.registered",
-        target=entry,
-        organisation=p.proposing_organisation,
-        changes={"outcome": outcome, "decided_by": decided_by, "proposal": p.reference},
-    )
-    notifications.decided(p, entry)
-    return entry
