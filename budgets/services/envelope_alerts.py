@@ -174,7 +174,7 @@ def envelope_variance_check(*, actor, envelope) -> dict:
     locks.audit_first()
     open_alerts = {
         (a.scope, a.organisation_id): a
-        for a in VarianceAlert.objects.select_for_update()
+        for a in VarianceAlert.objects.select_for_update(of=("self",))
         .filter(envelope=envelope, status=AlertStatus.OPEN)
         .select_related("organisation", "risk", "envelope")
     }

@@ -146,15 +146,12 @@ def _figures(values: dict, errors: Errors) -> dict:
         amount = errors.check(money.money, values.get(field), field)
         if amount is not None:
             out[field] = amount
-    if len(out) == len(FIGURES):
-        if out["forecast_income"] < out["ytd_income"]:
+    for what in ("income", "expenditure"):
+        ytd, forecast = out.get(f"ytd_{what}"), out.get(f"forecast_{what}")
+        if ytd is not None and forecast is not None and forecast < ytd:
             errors.add(
-                "forecast_income", "The forecast for the year cannot be below the income so far."
-            )
-        if out["forecast_expenditure"] < out["ytd_expenditure"]:
-            errors.add(
-                "forecast_expenditure",
-                "The forecast for the year cannot be below the expenditure so far.",
+                f"forecast_{what}",
+                f"The forecast for the year cannot be below the {what} so far.",
             )
     return out
 
