@@ -27,6 +27,9 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob(
         "refresh_signoff_blocks", "1", "0", "re-test open sign-offs as deputies start and end"
     ),
+    ScheduledJob(
+        "open_envelope_months", "30", "6", "open ended envelope months; chase late returns"
+    ),
     ScheduledJob("fail_stale_jobs", "5", "*", "fail pack jobs whose worker died"),
 )
 
