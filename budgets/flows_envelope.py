@@ -79,7 +79,11 @@ class EnvelopeMonthFlow(ReadOnlyFlowMixin, flow.Flow):
 
     start = flow.StartHandle(this.start_month).Next(this.split)
     split = SplitEach().Next(this.submit_return, data_source=organisations_of_round)
-    submit_return = ReturnTask().Next(this.join)
+    submit_return = (
+        ReturnTask()
+        .Annotation(title="Submit the monthly return (year-to-date actuals, forecast outturn)")
+        .Next(this.join)
+    )
     join = flow.Join().Next(this.end)
     end = flow.End()
 

@@ -59,6 +59,8 @@ def test_each_partner_finance_lead_sees_only_its_own_tasks(opened, env_parties):
     acute_tasks = tasks_for(p["acute_lead"])
     assert len(acute_tasks) == 7
     assert all(t["task"].data["organisation"] == p["acute"].pk for t in acute_tasks)
+    assert acute_tasks[0]["title"].startswith("Submit the monthly return")
+    assert acute_tasks[0]["subject"].url == f"/envelopes/{opened.pk}/report/1/"
     assert tasks_for(p["outsider"]) == []
     assert tasks_for(p["acute_member"]) == []
     svc.return_submit(
