@@ -177,3 +177,35 @@ def test_capital_page_bid_and_over_envelope_programme(client, opened, env_partie
     )
     assert response.status_code == 400
     assert "over by £10,000,000.00" in response.content.decode()
+
+
+def test_envelope_page_queries_do_not_grow_with_returns(client, opened, env_parties):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p = env_parties
+    lead_of = {p[k].pk: p[f"{k}_lead"] for k in ("icb", "acute", "mh", "amb")}
+
+    def submit(r):
+        envelope_returns.return_submit(
+            actor=lead_of[r.line.organisation_id],
+            envelope_return=r,
+            ytd_income="0.00",
+            ytd_expenditure="0.00",
+            forecast_income=str(r.line.planned_income),
+            forecast_expenditure=str(r.line.planned_expenditure),
+        )
+
+    returns = list(MonthlyReturn.objects.filter(month__envelope=opened).select_related("line"))
+    submit(returns[0])  # one return in
+    client.force_login(p["icb_sec"])
+    url = f"/envelopes/{opened.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for r in returns[1:]:  # then all 28, over seven months
+        submit(r)
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(after.captured_queries) == len(before.captured_queries) <= 25
