@@ -102,10 +102,19 @@ def _action_log_html(meeting: Meeting, public: bool) -> str:
     )
 
 
-def _chairs_actions_html(meeting: Meeting) -> str:
+def _chairs_actions_html(meeting: Meeting, public: bool) -> str:
     entries = reports.chairs_actions(meeting)
+    withheld = 0
+    if public:
+        withheld = sum(1 for e in entries if e["confidential"])
+        entries = [e for e in entries if not e["confidential"]]
+    note = (
+        f"<p>{withheld} confidential chair's action(s) are reported in private.</p>"
+        if withheld
+        else ""
+    )
     if not entries:
-        return "<p>No chair's actions have been taken since the last meeting.</p>"
+        return note or "<p>No chair's actions have been taken since the last meeting.</p>"
     rows = "".join(
         f"<tr><td>{e['date']:%-d %b %Y}</td><td>{escape(e['label'])}</td>"
         f"<td>{escape(e['summary'])}</td></tr>"
@@ -115,7 +124,7 @@ def _chairs_actions_html(meeting: Meeting) -> str:
     )
     return (
         "<table><thead><tr><th scope='col'>Date</th><th scope='col'>Action</th>"
-        f"<th scope='col'>Summary</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"<th scope='col'>Summary</th></tr></thead><tbody>{rows}</tbody></table>" + note
     )
 
 
@@ -125,7 +134,7 @@ def _standing_html(meeting: Meeting, item: AgendaItem, public: bool) -> str:
     if item.standing_kind == StandingKind.ACTION_LOG:
         return _action_log_html(meeting, public)
     if item.standing_kind == StandingKind.CHAIRS_ACTIONS:
-        return _chairs_actions_html(meeting)
+        return _chairs_actions_html(meeting, public)
     if item.standing_kind == StandingKind.EXCLUSION:
         return (
             "<p>The chair will move that the public be excluded from the rest of the "
@@ -203,9 +212,7 @@ def build_spec(
     (a supplementary pack of late papers)."""
     public = variant == PackVariant.PUBLIC
     items = list(
-        selectors.agenda(meeting)
-        .select_related("paper")
-        .prefetch_related("declarations__person")
+        selectors.agenda(meeting).select_related("paper").prefetch_related("declarations__person")
     )
     times = selectors.item_times(meeting, items)
     pack_items, numbers, contents = [], {}, {}

@@ -7,9 +7,11 @@ An app registers a source from its ``AppConfig.ready``::
     register_report_source(fn)
 
 where ``fn(committee, since: date | None, until: date) -> list[dict]`` returns, for that
-committee, entries with the keys ``label``, ``url``, ``date`` (a date) and ``summary``
-(``since`` is the day of the committee's previous meeting, None if it has none; both
-ends are included). The run page, the members' pack and the minutes list them.
+committee, entries with the keys ``label``, ``url``, ``date`` (a date), ``summary`` and,
+optionally, ``confidential`` (True: never published) (``since`` is the day of the
+committee's previous meeting, None if it has none; both ends are included). The run page
+and the members' pack list them all; the public pack and the minutes (which are
+published) list the others and only count the confidential ones.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ def report_entries(committee, since: datetime.date | None, until: datetime.date)
                     "url": str(entry.get("url", "")),
                     "date": entry.get("date"),
                     "summary": str(entry.get("summary", "")),
+                    "confidential": bool(entry.get("confidential", False)),
                 }
             )
     out.sort(key=lambda e: (e["date"] or datetime.date.min, e["label"]))

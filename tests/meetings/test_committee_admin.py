@@ -189,7 +189,14 @@ def chairs_action_source():
                 "url": "/decisions/chairs-actions/4/",
                 "date": until - datetime.timedelta(days=3),
                 "summary": "£186,000; consulted the vice-chair.",
-            }
+            },
+            {
+                "label": "CA-2026-005 Settlement of a contract dispute",
+                "url": "/decisions/chairs-actions/5/",
+                "date": until - datetime.timedelta(days=2),
+                "summary": "ZEBRA confidential terms",
+                "confidential": True,
+            },
         ]
 
     reports.register_report_source(source)
@@ -214,6 +221,13 @@ def test_chairs_actions_are_reported_at_the_next_meeting(
     spec = packbuild.build_spec(m, "members").spec
     pack_item = next(i for i in spec.items if i.number == str(item.position))
     assert "£186,000; consulted the vice-chair." in pack_item.paper_html
+    assert "ZEBRA confidential terms" in pack_item.paper_html  # members see everything
+    public = packbuild.build_spec(m, "public").spec
+    public_item = next(i for i in public.items if i.number == str(item.position))
+    assert "ZEBRA" not in public_item.paper_html
+    assert "1 confidential chair's action(s)" in public_item.paper_html
+    text = minutes.entry_text(m, item)
+    assert "ZEBRA" not in text and "1 confidential chair's action(s) were reported." in text
 
 
 def test_api_gives_named_votes_and_each_body_decision(client, ics, trusts_in_common):  # noqa: F811

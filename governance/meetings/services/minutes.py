@@ -129,7 +129,10 @@ def entry_text(meeting: Meeting, item: AgendaItem) -> str:
         entries = chairs_actions(meeting)
         if not entries:
             lines.append("No chair's actions had been taken since the last meeting.")
-        for e in entries:
+        withheld = [e for e in entries if e["confidential"]]
+        if withheld:
+            lines.append(f"{len(withheld)} confidential chair's action(s) were reported.")
+        for e in (e for e in entries if not e["confidential"]):
             when = f"{e['date']:%-d %B %Y}: " if e["date"] else ""
             lines.append(f"Chair's action reported: {when}{e['label']}. {e['summary']}".strip())
     elif item.standing_kind == StandingKind.DECLARATIONS:
