@@ -26,6 +26,10 @@ class DecisionsConfig(AppConfig):
         from governance.workflow import register_flow
 
         register_flow(DecisionFlow, icon="gavel")
+        from decisions.selectors import chairs_actions_for_report
+        from governance.meetings.reports import register_report_source
+
+        register_report_source(chairs_actions_for_report)
         from decisions.demo import seed_decisions
         from governance.demo.registry import register_seeder
 

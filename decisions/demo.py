@@ -12,8 +12,10 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import slugify
 
 from decisions import services
 from decisions.models import (
@@ -162,12 +164,24 @@ def seed_sord(admin, users, structure) -> dict[str, DecisionType]:
         types[code] = DecisionType.objects.filter(code=code).first() or (
             sord_services.decision_type_create(actor=sec, code=code, name=name)
         )
+    scheme = dict(SORD)
+    for place in Committee.objects.filter(kind=CommitteeKind.PLACE_PARTNERSHIP).order_by("pk"):
+        key = (f"place-{slugify(place.place)}", f"{place.place} place: community services and BCF")
+        scheme[key] = [
+            (0, 1 * M, COMMITTEE, place.name, SignOffRule.ALL),
+            (1 * M, None, BOARD, BOARD_NAME, SignOffRule.ALL),
+        ]
+        structure["committees"][place.name] = place
+    for code, name in scheme:
+        types[code] = DecisionType.objects.filter(code=code).first() or (
+            sord_services.decision_type_create(actor=sec, code=code, name=name)
+        )
     if SordVersion.objects.exists():
         return types
     draft = sord_services.sord_version_draft(
         actor=sec, summary="The scheme adopted by the Board on the ICB's establishment."
     )
-    for (code, _name), bands in SORD.items():
+    for (code, _name), bands in scheme.items():
         sord_services.sord_draft_bands_replace(
             actor=sec,
             version=draft,
@@ -198,7 +212,12 @@ def seed_sord(admin, users, structure) -> dict[str, DecisionType]:
 def _sign_all(proposal, users, names, outcome="approve", comment=""):
     for name in names:
         user = users[name]
-        signoff = open_signoffs_for(user).filter(subject_id=proposal.pk).first()
+        signoff = (
+            open_signoffs_for(user)
+            .filter(subject_type=ContentType.objects.get_for_model(Proposal))
+            .filter(subject_id=proposal.pk)
+            .first()
+        )
         if signoff is not None:
             signoff_decide(actor=user, signoff=signoff, outcome=outcome, comment=comment)
 
@@ -366,8 +385,44 @@ def seed_decisions(*, stdout=None) -> None:
         p, users["icb.member"], ["acute.signatory", "northmere.signatory", "mh.signatory"]
     )
     _table_at_next_board(sec, p)
+    _place_decisions(sec, users, types, raise_, through_signoff, council)
     if stdout:
-        stdout.write("Decisions: SoRD v1, posts, committees and 8 proposals.")
+        stdout.write("Decisions: SoRD v1, posts, committees and proposals in every state.")
+
+
+def _place_decisions(sec, users, types, raise_, through_signoff, council) -> None:
+    """Within its delegation a place partnership decides alone; above it, the board."""
+    place = Committee.objects.filter(
+        kind=CommitteeKind.PLACE_PARTNERSHIP, place="Northmere"
+    ).first()
+    code = f"place-{slugify(place.place)}" if place else None
+    if place is None or code not in types:
+        return
+    acute, icb = _org("RZ1"), _org("QX9")
+    p = raise_(
+        users["icb.member"],
+        icb,
+        "Home First reablement expansion in Northmere",
+        "350000.00",
+        code,
+        [council, acute],
+        summary="Twelve more reablement workers so people leave hospital to their own home "
+        "with support, funded from the Northmere Better Care Fund.",
+    )
+    p = through_signoff(p, users["icb.member"], ["northmere.signatory", "acute.signatory"])
+    _decide_at_committee(sec, place, p, users)
+    p = raise_(
+        users["icb.member"],
+        icb,
+        "Northmere integrated neighbourhood teams",
+        "2400000.00",
+        code,
+        [council, acute],
+        summary="Six neighbourhood teams joining community nursing, social work and "
+        "primary care: above the place's delegated limit, so for the ICB Board.",
+    )
+    p = through_signoff(p, users["icb.member"], ["northmere.signatory", "acute.signatory"])
+    _table_at_next_board(sec, p)
 
 
 def _decide_at_committee(sec, committee, proposal, users) -> None:

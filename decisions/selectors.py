@@ -76,3 +76,30 @@ def entries_showing_detail(user, entries) -> set[int]:
         else set()
     )
     return {e.pk for e in entries if not e.is_confidential or e.proposal_id in visible}
+
+
+def chairs_actions_for_report(committee, since, until) -> list[dict]:
+    """``governance.meetings.reports`` source: the chair's actions taken for ``committee``
+    since its previous meeting, for report at the next one. Members see them in the run
+    page, pack and minutes; a confidential proposal is named only by its reference."""
+    from decisions.models import ChairsAction
+
+    actions = ChairsAction.objects.filter(committee=committee, decided_on__lte=until)
+    if since is not None:
+        actions = actions.filter(decided_on__gte=since)
+    rows = []
+    for a in actions.select_related("proposal", "chair", "second_member").order_by("decided_on"):
+        p = a.proposal
+        title = f"{p.reference} (confidential)" if p.is_confidential else f"{p.reference} {p.title}"
+        rows.append(
+            {
+                "label": title,
+                "url": f"/proposals/{p.pk}/",
+                "date": a.decided_on,
+                "summary": f"{a.get_outcome_display()} by chair's action of "
+                f"{a.chair.get_full_name() or a.chair.get_username()} with "
+                f"{a.second_member.get_full_name() or a.second_member.get_username()}. "
+                + ("" if p.is_confidential else f"Reason: {a.reason}"),
+            }
+        )
+    return rows

@@ -12,6 +12,7 @@ from guardian.models import GroupObjectPermissionBase
 
 from decisions.models.sord import DecidedBy, DecisionType, SordBand
 from governance.signoffs.models import SignOffRule
+from governance.storage import private_storage
 
 
 class ProposalStatus(models.TextChoices):
@@ -122,7 +123,7 @@ class ProposalAttachment(models.Model):
     """A PDF attached to a proposal (checked by content, not by name)."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path)
+    file = models.FileField(upload_to=attachment_path, storage=private_storage)
     original_name = models.CharField(max_length=255)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)

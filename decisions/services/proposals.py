@@ -18,7 +18,7 @@ from decisions.models import (
 )
 from decisions.services import deciding
 from decisions.services.sord import sord_change_withdrawn
-from governance import permissions
+from governance import permissions, validators
 from governance.audit.services import audit_record, diff, snapshot
 from governance.organisations.models import Organisation, OrganisationKind, Role
 from governance.references.services import reference_next
@@ -86,6 +86,17 @@ def default_host() -> Organisation | None:
     )
 
 
+# Input bounds (governance.validators): the title one line without control or
+# text-direction characters; the narrative several lines of at most 20,000 characters.
+BOUNDED_TEXT = (
+    ("title", False, validators.TITLE_MAX),
+    ("summary", True, validators.LONG_TEXT_MAX),
+    ("rationale", True, validators.LONG_TEXT_MAX),
+    ("options_considered", True, validators.LONG_TEXT_MAX),
+    ("exemption_reason", True, validators.LONG_TEXT_MAX),
+)
+
+
 def _validate(p: Proposal, affected: list, named: list) -> None:
     errors: dict[str, list[str]] = {}
 
@@ -97,6 +108,12 @@ def _validate(p: Proposal, affected: list, named: list) -> None:
     p.exemption_reason = (p.exemption_reason or "").strip()
     if not p.title:
         add("title", "Give the proposal a title.")
+    for name, multiline, limit in BOUNDED_TEXT:
+        problem = validators.plain_text_message(
+            getattr(p, name), multiline=multiline, max_length=limit
+        )
+        if problem:
+            add(name, problem)
     if not p.summary:
         add("summary", "Summarise the proposal.")
     if p.is_confidential and not p.exemption_reason:

@@ -14,7 +14,15 @@ from governance.interests.services import interest_declare
 from governance.organisations.models import Membership, Role
 from governance.organisations.services import membership_end
 from governance.signoffs.models import ConflictDeclaration, SignOffStatus
-from tests.decisions.conftest import decision_type, ics, make_proposal  # noqa: F401 - fixtures
+from tests.decisions.conftest import (  # noqa: F401 - fixtures
+    decision_type,
+    finance_post,
+    fpc,
+    ics,
+    make_proposal,
+    sord_board,
+    sord_v1,
+)
 from tests.decisions.test_web_support import audit_count, login, open_signoff, text
 
 pytestmark = pytest.mark.django_db

@@ -246,7 +246,9 @@ def test_conflicted_members_excluded_from_quorum_and_vote(ics, board, held, peop
     p.refresh_from_db()
     assert p.status == ProposalStatus.APPROVED
     entry = DecisionEntry.objects.get(proposal=p)
-    assert entry.decided_by == "Test ICB Board"
+    assert entry.route == "meeting" and entry.committee.name == "Test ICB Board"
+    assert entry.decided_by.startswith("the Test ICB Board, ")
+    assert entry.meeting_item.subject == p
     assert entry.notes == "Approved as proposed."
     assert entry.decided_on == selectors.meeting_date(held)
     from viewflow.workflow.models import Process

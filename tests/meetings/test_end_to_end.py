@@ -326,7 +326,9 @@ def test_meeting_end_to_end(
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.APPROVED
     entry = DecisionEntry.objects.get(proposal=proposal)
-    assert entry.decided_by == board.name and entry.decided_on == selectors.meeting_date(meeting)
+    assert entry.committee == board and entry.meeting_item == beds
+    assert entry.decided_by.startswith(f"the {board.name}, ")
+    assert entry.decided_on == selectors.meeting_date(meeting)
 
     # the previous meeting's minutes are approved at this meeting's standing item
     prev_item = meeting.items.get(standing_kind=StandingKind.PREVIOUS_MINUTES)
