@@ -9,8 +9,8 @@ underspend keeps the system as a whole within plan. The ambulance trust's M7 ret
 still due (and late, so chased): sign in as ``ambulance.signatory`` to submit it. A
 capital programme within the envelope is approved and applied to the partners' lines.
 
-Runs after the meetings seeder, so the demo meetings are as they were; the alert and
-the month's report wait to be tabled for the committee.
+Runs after the meetings seeder, so the demo meetings are as they were; the committee
+has received the M1–M5 reports; the alert and the M6 report wait to be tabled for it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from budgets.models import MonthlyReturn, MonthlyReturnStatus, SystemEnvelope
 from budgets.services import capital as capital_services
 from budgets.services import envelope as env_services
-from budgets.services import envelope_returns
+from budgets.services import envelope_alerts, envelope_returns
 from governance.demo.core import DEMO_PASSWORD, demo_admin
 from governance.organisations import services as org_services
 from governance.organisations.models import Membership, Organisation, OrganisationKind, Role
@@ -248,6 +248,12 @@ def seed_envelope(*, stdout=None) -> None:
     _accept_alert_risks(envelope, users)
     _capital(envelope, users, orgs)
     envelope_returns.envelope_returns_chase(today=datetime.date(YEAR, 11, 15))
+    for month in envelope.months.filter(month__lte=5, received_by_committee_at__isnull=True):
+        envelope_alerts.month_record_committee(
+            actor=users["icb.secretariat"],
+            month=month,
+            notes="Received by the Finance and Performance Committee.",
+        )
     if stdout is not None:
         stdout.write(
             f"System envelope {envelope.reference} {envelope.year_label}: six partners, "
