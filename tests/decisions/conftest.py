@@ -181,7 +181,7 @@ def make_proposal(ics, decision_type):
             title=kwargs.pop("title", "Community beds"),
             summary=kwargs.pop("summary", "Fund 20 step-down beds."),
             financial_value=value,
-            decision_type=decision_type,
+            decision_type=kwargs.pop("decision_type", decision_type),
             affected_organisations=[ics[a] for a in affected],
             **kwargs,
         )

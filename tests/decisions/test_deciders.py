@@ -175,8 +175,8 @@ def test_the_meeting_hook_needs_the_deciding_committees_own_item(
     hook = subjects.for_model(p).on_board_decision
     with pytest.raises(ValidationError, match="agenda item of a meeting"):
         hook(p, actor=ics["secretariat"], outcome="approved", decided_by="The board")
-    # the board's meeting cannot take a decision delegated to the committee
-    with pytest.raises(ValidationError, match="ICB Board cannot decide this proposal"):
+    # the board's meeting cannot even table a decision delegated to the committee
+    with pytest.raises(ValidationError, match="for the Finance and Performance Committee to"):
         board_decides(p, "approved")
     assert not DecisionEntry.objects.filter(proposal=p).exists()
 
@@ -266,3 +266,36 @@ def test_register_entry_cannot_exist_without_its_decider(ics, make_proposal):
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             DecisionEntry.objects.create(**base, **fields)
+
+
+def test_the_meeting_path_refuses_another_bodys_item(ics, make_proposal, fpc, sord_board):
+    from governance.meetings.services import agenda
+
+    p = ready(ics, make_proposal, "200000")
+    meeting = agenda.meeting_create(
+        actor=ics["secretariat"],
+        committee=sord_board,
+        start=timezone.now() - datetime.timedelta(minutes=1),
+        location="Boardroom",
+    )
+    item = agenda.item_add(
+        actor=ics["secretariat"], meeting=meeting, title="Any other business", purpose="decision"
+    )
+    with pytest.raises(ValidationError, match="ICB Board cannot decide this proposal"):
+        services.proposal_decide_at_meeting(
+            actor=ics["secretariat"], proposal=p, outcome="approved", item=item
+        )
+    fpc_meeting = agenda.meeting_create(
+        actor=ics["secretariat"],
+        committee=fpc,
+        start=timezone.now() - datetime.timedelta(minutes=1),
+        location="Boardroom",
+    )
+    other = agenda.item_add(
+        actor=ics["secretariat"], meeting=fpc_meeting, title="Something else", purpose="decision"
+    )
+    with pytest.raises(ValidationError, match="not about this proposal"):
+        services.proposal_decide_at_meeting(
+            actor=ics["secretariat"], proposal=p, outcome="approved", item=other
+        )
+    assert not DecisionEntry.objects.filter(proposal=p).exists()

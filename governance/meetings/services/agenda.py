@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from governance import subjects
+from governance import subjects, validators
 from governance.audit.services import diff, snapshot
 from governance.meetings import selectors
 from governance.meetings.models import (
@@ -61,6 +61,12 @@ def _validate_meeting(m: Meeting) -> None:
     m.title = (m.title or "").strip()
     m.location = (m.location or "").strip()
     m.online_link = (m.online_link or "").strip()
+    for name in ("title", "location"):
+        problem = validators.plain_text_message(
+            getattr(m, name), multiline=False, max_length=validators.TITLE_MAX
+        )
+        if problem:
+            errors.add(name, problem)
     if m.start is None:
         errors.add("start", "Give the date and time of the meeting.")
     elif timezone.is_naive(m.start):
@@ -200,6 +206,12 @@ def _validate_item(item: AgendaItem) -> None:
     item.exemption_reason = (item.exemption_reason or "").strip()
     if not item.title:
         errors.add("title", "Give the item a title.")
+    for name in ("title", "presenter"):
+        problem = validators.plain_text_message(
+            getattr(item, name), multiline=False, max_length=validators.TITLE_MAX
+        )
+        if problem:
+            errors.add(name, problem)
     if item.purpose not in Purpose.values:
         errors.add("purpose", "Choose the purpose of the item.")
     if item.part not in Part.values:
@@ -469,6 +481,13 @@ def item_table_subject(
     candidates = {(c.model_label, c.subject.pk) for c in selectors.tabling_candidates()}
     if (subject._meta.label_lower, subject.pk) not in candidates:
         raise ValidationError("This record is already on an agenda awaiting a decision.")
+    decider = st.deciding_committee(subject) if st.deciding_committee else None
+    if decider is not None and decider.pk not in {meeting.committee_id} | {
+        b.pk for b in selectors.bodies_of(meeting.committee)
+    }:
+        raise ValidationError(
+            f"This record is for the {decider.name} to decide, not the {meeting.committee.name}."
+        )
     confidential = bool(st.is_confidential(subject))
     reason = ""
     if confidential:
