@@ -54,8 +54,16 @@ def organisations_managed_by(user) -> QuerySet[Organisation]:
 
 
 def manages_anything(user) -> bool:
-    """Should the user see the Manage area at all?"""
-    return manages_organisations(user) or organisations_managed_by(user).exists()
+    """Should the user see the Manage area at all? (One query: shown on every page.)
+
+    Anyone who manages something holds ``manage_organisation`` on an active organisation
+    — the ICB secretariat on the ICB, a partner's secretariat on its own — or is a
+    superuser (who manages everything)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return permissions.objects_with_perm(
+        user, "organisations.manage_organisation", Organisation.objects.filter(is_active=True)
+    ).exists()
 
 
 def may_change_membership(user, membership: Membership) -> bool:

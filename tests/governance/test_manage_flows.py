@@ -12,6 +12,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from governance import permissions
@@ -428,3 +430,23 @@ def test_a_retired_category_is_kept_by_its_risks_but_not_offered_for_new_ones(
         category_services.category_retire(actor=superuser, category=finance, reason="All gone")
     category_services.category_reinstate(actor=icb_sec, category=estates)
     assert RiskCategory.objects.get(pk=estates.pk).is_active
+
+
+# --- cost ---------------------------------------------------------------------------------
+
+
+def test_people_page_queries_do_not_grow_with_its_people(client, police, police_sec, make_user):
+    client.force_login(police_sec)
+    url = f"/manage/organisations/{police.pk}/people/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(5):
+        make_user(police, Role.MEMBER)
+    few = queries()
+    for _ in range(45):
+        make_user(police, Role.SIGNATORY)
+    assert queries() == few

@@ -19,7 +19,7 @@ from governance.forms import add_service_errors
 from governance.organisations import selectors, services
 from governance.organisations.forms import EndMembershipForm, InviteForm, MembershipForm
 from governance.organisations.invitations import send_invitation
-from governance.organisations.models import Membership
+from governance.organisations.models import Membership, Role
 
 
 def _organisation_or_404(user, pk: int):
@@ -49,11 +49,15 @@ def people(request, pk: int):
     user = request.user
     org = _organisation_or_404(user, pk)
     today = timezone.localdate()
+    icb = selectors.manages_organisations(user)
+    # The organisation is managed by the user (or this was a 404): the ICB secretariat
+    # changes every membership, a partner's secretariat all but auditors' (as the
+    # services rule; decided once here rather than per row).
     rows = [
         {
             "m": m,
             "status": _status(m, today),
-            "changeable": selectors.may_change_membership(user, m),
+            "changeable": icb or m.role != Role.AUDITOR,
         }
         for m in selectors.people_of(org)
     ]
@@ -64,7 +68,7 @@ def people(request, pk: int):
         "rows": shown,
         "ended_count": sum(r["status"] == "ended" for r in rows),
         "show_ended": show_ended,
-        "icb_secretariat": selectors.manages_organisations(user),
+        "icb_secretariat": icb,
     }
     return render(request, "manage/people.html", context)
 
