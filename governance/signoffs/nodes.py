@@ -60,8 +60,11 @@ def organisations_of_round(activation) -> list[dict]:
     return [{"organisation": pk} for pk in activation.process.data["organisations"]]
 
 
-def task_organisation(task) -> Organisation:
-    return Organisation.objects.get(pk=task.data["organisation"])
+def task_organisation(task) -> Organisation | None:
+    """The organisation a sign-off task is for; None for a task of another node (a
+    hand-made workflow URL can pair any task with this node's views)."""
+    pk = (task.data or {}).get("organisation")
+    return Organisation.objects.filter(pk=pk).first() if pk else None
 
 
 class SignOffTaskActivation(ViewActivation):
@@ -106,11 +109,15 @@ class SignOffTask(nodes.View):
     def can_assign(self, user, task):
         if task.owner_id or user is None or user.is_anonymous:
             return False
-        return permissions.can_sign_for(user, task_organisation(task))
+        organisation = task_organisation(task)
+        return organisation is not None and permissions.can_sign_for(user, organisation)
 
     def can_execute(self, user, task):
-        return is_owner(task.owner, user) and permissions.can_sign_for(
-            user, task_organisation(task)
+        organisation = task_organisation(task)
+        return (
+            organisation is not None
+            and is_owner(task.owner, user)
+            and permissions.can_sign_for(user, organisation)
         )
 
 

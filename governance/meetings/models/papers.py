@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from governance.storage import private_storage
+
 # cover sheet fields in the order NHS boards use, with their headings
 COVER_FIELDS = (
     ("purpose", "Purpose of the paper"),
@@ -83,7 +85,7 @@ class PaperAppendix(models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="appendices")
     title = models.CharField(max_length=200)
     position = models.PositiveIntegerField(default=1)
-    file = models.FileField(upload_to=appendix_path)
+    file = models.FileField(upload_to=appendix_path, storage=private_storage)
     original_name = models.CharField(max_length=255)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)

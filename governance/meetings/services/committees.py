@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from governance import validators
 from governance.audit.services import diff, snapshot
 from governance.meetings import policy, quorum
 from governance.meetings.models import (
@@ -61,6 +62,10 @@ def _validate(c: Committee, organisations=None, bodies=None) -> None:
     c.name = (c.name or "").strip()
     if not c.name:
         errors.add("name", "Give the committee a name.")
+    elif problem := validators.plain_text_message(
+        c.name, multiline=False, max_length=validators.NAME_MAX
+    ):
+        errors.add("name", problem)
     elif Committee.objects.filter(name__iexact=c.name).exclude(pk=c.pk).exists():
         errors.add("name", "A committee with this name already exists.")
     if c.kind not in CommitteeKind.values:

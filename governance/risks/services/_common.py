@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+from governance import validators
 from governance.audit.services import audit_record, snapshot
 from governance.risks.models import RATING_FIELDS, Risk
 
@@ -88,4 +89,11 @@ def clean_text(value, field: str, errors: Errors, *, required: str = "", max_len
         errors.add(field, required)
     if max_length and len(text) > max_length:
         errors.add(field, f"At most {max_length} characters (this has {len(text)}).")
+    elif not max_length and len(text) > validators.LONG_TEXT_MAX:
+        limit = validators.LONG_TEXT_MAX
+        errors.add(field, f"At most {limit:,} characters (this has {len(text):,}).")
+    one_line = bool(max_length) and max_length <= validators.TITLE_MAX
+    bad = validators.bad_character(text, multiline=not one_line)
+    if bad:
+        errors.add(field, f"Remove {bad}: it cannot be shown safely.")
     return text
