@@ -138,9 +138,12 @@ def report_csv(report: EnvelopeReport) -> str:
     writer.writerow(CSV_HEADER)
     codes = {line.organisation_id: line.organisation.identifier for line in env.lines.all()}
     for row in [*report.position.rows, report.position.total]:
-        status = "" if row.organisation_id is None else ("late" if row.late else "")
-        if row.organisation_id is not None and not row.submitted:
+        if row.organisation_id is None:
+            status = ""
+        elif not row.submitted:
             status = "no return (at plan)"
+        else:
+            status = "submitted late" if row.late else "submitted"
         pct = row.forecast_variance_percent
         writer.writerow(
             [
@@ -157,7 +160,7 @@ def report_csv(report: EnvelopeReport) -> str:
                 "" if pct is None else pct,
                 row.run_rate_surplus,
                 row.capital_allocation,
-                status or "submitted",
+                status,
             ]
         )
     return out.getvalue()
