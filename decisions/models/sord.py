@@ -126,6 +126,22 @@ class SordVersion(models.Model):
     def is_editable(self) -> bool:
         return self.status == SordVersionStatus.DRAFT
 
+    @property
+    def valid_until(self) -> datetime.date | None:
+        """The last day this approved version applies: the day before a later approved
+        version takes effect (None while it is the latest, or if never approved)."""
+        if self.status != SordVersionStatus.APPROVED or self.effective_from is None:
+            return None
+        later = (
+            SordVersion.objects.filter(
+                status=SordVersionStatus.APPROVED, effective_from__gt=self.effective_from
+            )
+            .order_by("effective_from")
+            .values_list("effective_from", flat=True)
+            .first()
+        )
+        return later - datetime.timedelta(days=1) if later else None
+
 
 class OfficerPost(models.Model):
     """A post to which the SoRD delegates decisions, e.g. "Chief Finance Officer"."""

@@ -338,3 +338,20 @@ def test_admin_is_read_only_for_the_sord(client, superuser, sord_v1, decision_ty
     sord_v1.refresh_from_db()
     assert sord_v1.status == SordVersionStatus.APPROVED
     assert not DecisionEntry.objects.exists()
+
+
+def test_a_version_is_valid_until_the_next_one_takes_effect(
+    ics, sord_board, fpc, finance_post, decision_type, board_decides
+):
+    sec = ics["secretariat"]
+    v1 = SordVersion.objects.get(number=1)
+    assert v1.valid_until is None
+    draft = _draft_raising_the_officer_limit(ics, sord_board, fpc, finance_post, decision_type)
+    later = timezone.localdate() + datetime.timedelta(days=10)
+    sord_services.sord_draft_update(actor=sec, version=draft, summary="x", effective_from=later)
+    assert draft.valid_until is None  # a draft applies on no day
+    proposal = sord_services.sord_version_propose(actor=sec, version=draft)
+    services.proposal_review(actor=sec, proposal=proposal, accept=True)
+    board_decides(proposal, "approved")
+    assert v1.valid_until == later - datetime.timedelta(days=1)
+    assert SordVersion.objects.get(number=2).valid_until is None
