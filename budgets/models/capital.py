@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from budgets.models.envelope import MONEY, EnvelopeVariation, SystemEnvelope
+from governance.storage import private_storage
 
 
 class CapitalCategory(models.TextChoices):
@@ -66,7 +67,12 @@ class CapitalScheme(models.Model):
     risk_score_addressed = models.PositiveSmallIntegerField(
         help_text="The current score (1–25) of the risk the scheme addresses."
     )
-    business_case = models.FileField(upload_to=business_case_path, blank=True)
+    business_case = models.FileField(
+        upload_to=business_case_path,
+        storage=private_storage,
+        blank=True,
+        help_text="Kept in private storage: served only by the permission-checked view.",
+    )
     score = models.DecimalField(max_digits=6, decimal_places=2)
     score_reason = models.TextField(
         blank=True, help_text="Why the finance committee adjusted the score, if it did."

@@ -181,3 +181,30 @@ def test_programme_not_signed_off_returns_its_schemes_to_bids(make_envelope, env
     assert programme.status == ProgrammeStatus.NOT_AGREED
     assert CapitalScheme.objects.get(pk=a.pk).status == SchemeStatus.BID
     assert envelope.lines.get(organisation=p["acute"]).capital_allocation == Decimal("30000000.00")
+
+
+def test_business_case_kept_privately_and_served_only_to_parties(
+    client, make_envelope, env_parties, settings, tmp_path
+):
+    import io
+
+    from pypdf import PdfWriter
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PACKS_PRIVATE_ROOT = str(tmp_path / "private")
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    p = env_parties
+    envelope = make_envelope()
+    scheme = bid(p, envelope, business_case=out.getvalue())
+    stored = tmp_path / "private" / "uploads" / scheme.business_case.name
+    assert stored.exists()
+    assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.pdf"))
+    url = f"/envelopes/{envelope.pk}/capital/{scheme.pk}/business-case.pdf"
+    client.force_login(p["mh_lead"])
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    client.force_login(p["outsider"])
+    assert client.get(url).status_code == 404
