@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
@@ -28,6 +29,7 @@ from decisions.models import (
 )
 from decisions.services import sord as sord_services
 from governance.audit.models import AuditEvent
+from governance.meetings.models import Committee
 from governance.organisations.models import Role
 from governance.pdf import render_html
 from governance.signoffs.selectors import open_signoffs_for
@@ -62,7 +64,17 @@ def formset(*rows, initial=0) -> dict:
 
 
 def pdf_text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    """The PDF's words, one space apart (table cells wrap)."""
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_pdf():
+    """The published PDF is cached by its content: start each test without it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -445,12 +457,23 @@ def test_the_pdf_holds_the_version_in_force(ics, sord_v1):
     pdf = response.content
     assert pdf.startswith(b"%PDF")
     words = pdf_text(pdf)
-    assert "Version 1" in words
+    assert "Scheme of Reservation and Delegation, version 1" in words
     assert "Service commissioning" in words and "Director of Finance" in words
     assert "1 January 2020" in words
     assert PdfReader(io.BytesIO(pdf)).metadata.title == (
         "Scheme of Reservation and Delegation, version 1"
     )
+
+
+def test_the_pdf_is_rendered_once_until_the_scheme_or_its_names_change(ics, sord_v1, fpc):
+    first = Client().get("/public/sord.pdf")
+    assert first["Server-Timing"].startswith("render;")
+    again = Client().get("/public/sord.pdf")
+    assert again["Server-Timing"].startswith("cache;") and again.content == first.content
+    Committee.objects.filter(pk=fpc.pk).update(name="Finance, Investment and Performance")
+    renamed = Client().get("/public/sord.pdf")
+    assert renamed["Server-Timing"].startswith("render;")
+    assert "Finance, Investment and Performance" in pdf_text(renamed.content)
 
 
 def test_the_pdf_fetches_nothing_even_from_hostile_text(ics, sord_v1, sord_board):
