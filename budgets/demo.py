@@ -232,20 +232,21 @@ def seed_budgets(*, stdout=None) -> None:
     )
 
     # Awaiting only the mental health trust's sign-off. Its sole signatory later declares
-    # an interest in the ambulance trust (governance/deputies/demo.py), which blocks it
-    # until his deputy is appointed.
-    ambulance_mh = raise_(
-        "icb.member",
-        "S6",
-        "RZ3",
-        "285000.00",
-        "Mental health nurses in the ambulance clinical assessment service, evenings and "
-        "weekends: hear-and-treat and see-and-treat for people in crisis.",
+    # an interest in the recipient (governance/deputies/demo.py), which blocks it until
+    # his deputy is appointed.
+    safe_haven = services.allocation_create(
+        actor=manager,
+        fund=fund,
+        scheme_line=lines["S6"],
+        recipient=Organisation.objects.get(name="Calder Valley Community Alliance"),
+        amount="185000.00",
+        purpose="Safe haven: an evening and weekend peer-support crisis service in Calder "
+        "Valley, an alternative to A&E for people in mental health crisis.",
         requesting_organisation=_org("QX9"),
     )
-    accept(ambulance_mh)
-    _sign(ambulance_mh.pk, "QX9")
-    _sign(ambulance_mh.pk, "E08000901")
+    accept(safe_haven)
+    _sign(safe_haven.pk, "QX9")
+    _sign(safe_haven.pk, "E08000901")
 
     forecasts = [
         ("S1", "6750000.00", "Winter pressures: more discharge to assess beds from December."),

@@ -2,13 +2,12 @@
 a deputy of the same trust acts for him.
 
 Kofi Mensah, Chief Executive and the only authorised signatory of Calder Community and
-Mental Health NHS Trust (RZ2), volunteers as a community first responder with North
-Pennine Ambulance Service NHS Trust (RZ3): a non-financial personal interest in the
-recipient of the pooled fund's allocation for mental health nurses in the ambulance
-clinical assessment service, awaiting only his trust's sign-off. Declaring it blocks
+Mental Health NHS Trust (RZ2), joins the steering group (unpaid) of Calder Valley
+Community Alliance: a non-financial personal interest in the recipient of the pooled
+fund's "safe haven" allocation, awaiting only his trust's sign-off. Declaring it blocks
 that sign-off; he appoints his Director of Finance and Deputy Chief Executive as his
 deputy for two weeks, which unblocks it: she may sign, and the record will say
-"Nadia Osei for Kofi Mensah (deputy, …)".
+"Claire Dunn for Kofi Mensah (deputy, …)".
 
 His register entry naming his own trust (he is its chief executive) is no conflict for
 signing for that trust (``governance.interests.selectors.conflicts``).
@@ -29,7 +28,7 @@ from governance.interests.services import interest_declare
 from governance.organisations import services as org_services
 from governance.organisations.models import Membership, Organisation, Role
 
-DEPUTY = ("mh.deputy", "Nadia", "Osei", "Director of Finance and Deputy Chief Executive")
+DEPUTY = ("mh.deputy", "Claire", "Dunn", "Director of Finance and Deputy Chief Executive")
 
 
 def _deputy_user(admin, trust):
@@ -58,20 +57,20 @@ def seed_deputies(*, stdout=None) -> None:
     User = get_user_model()
     ceo = User.objects.filter(username="mh.signatory").first()
     trust = Organisation.objects.filter(identifier="RZ2").first()
-    ambulance = Organisation.objects.filter(identifier="RZ3").first()
-    if ceo is None or trust is None or ambulance is None:
+    alliance = Organisation.objects.filter(name="Calder Valley Community Alliance").first()
+    if ceo is None or trust is None or alliance is None:
         return
     admin = demo_admin()
     deputy = _deputy_user(admin, trust)
     today = timezone.localdate()
-    if not Interest.objects.filter(person=ceo, related_organisation=ambulance).exists():
+    if not Interest.objects.filter(person=ceo, related_organisation=alliance).exists():
         interest_declare(
             actor=ceo,
             person=ceo,
             interest_type="non_financial_personal",
-            description="Volunteer community first responder with North Pennine Ambulance "
-            "Service NHS Trust (unpaid).",
-            related_organisation=ambulance,
+            description="Member of the steering group of Calder Valley Community Alliance "
+            "(unpaid), from this month.",
+            related_organisation=alliance,
             valid_from=today,
         )
     if not DeputyAppointment.objects.filter(principal=ceo, deputy=deputy).exists():
@@ -82,12 +81,12 @@ def seed_deputies(*, stdout=None) -> None:
             organisation=trust,
             valid_from=today,
             valid_to=today + datetime.timedelta(days=13),
-            reason="I have declared an interest in North Pennine Ambulance Service NHS Trust, "
-            "a party to pooled fund decisions awaiting our sign-off; the Deputy Chief "
-            "Executive signs for the trust meanwhile.",
+            reason="I have declared an interest in Calder Valley Community Alliance, a party "
+            "to a pooled fund decision awaiting our sign-off; the Deputy Chief Executive "
+            "signs for the trust meanwhile.",
         )
     if stdout is not None:
         stdout.write(
-            "Deputies: Nadia Osei (mh.deputy) acts for Kofi Mensah, whose declared interest "
+            "Deputies: Claire Dunn (mh.deputy) acts for Kofi Mensah, whose declared interest "
             "blocks a sign-off."
         )
