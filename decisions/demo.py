@@ -29,8 +29,6 @@ from decisions.models import (
 )
 from decisions.services import sord as sord_services
 from governance.demo.core import demo_admin
-from governance.interests.models import Interest
-from governance.interests.services import interest_declare
 from governance.meetings.models import Committee, CommitteeKind, Meeting
 from governance.meetings.services import agenda, committees, conduct
 from governance.organisations.models import Organisation
@@ -230,15 +228,6 @@ def seed_decisions(*, stdout=None) -> None:
     structure = seed_structure(admin, users)
     types = seed_sord(admin, users, structure)
     sec = users["icb.secretariat"]
-    if not Interest.objects.filter(person=users["northmere.signatory"]).exists():
-        interest_declare(
-            actor=users["northmere.signatory"],
-            person=users["northmere.signatory"],
-            interest_type="indirect",
-            description="Spouse is a trustee of the Northmere and Calder VCSE Alliance.",
-            related_organisation=_org("1999001"),
-            valid_from=datetime.date(2025, 6, 1),
-        )
     if Proposal.objects.filter(title__startswith="Winter discharge").exists():
         return
     acute, council, mh, vcse = _org("RZ1"), _org("E08000901"), _org("RZ2"), _org("1999001")
