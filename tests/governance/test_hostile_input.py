@@ -23,6 +23,7 @@ CREATE_ENDPOINTS = [
     "/api/v1/proposals/",
     "/api/v1/allocations/",
     "/api/v1/risks/",
+    "/api/v1/auth/token/",
 ]
 
 
@@ -94,6 +95,34 @@ def test_deeply_nested_json_is_refused_on_every_create(api, path):
     response = post(api, path, "[" * 100_000 + "]" * 100_000)
     assert response.status_code == 400
     assert "nested deeper than" in json.loads(response.content)["detail"]
+
+
+def test_every_api_view_parses_with_the_bounded_parsers():
+    """A view that names its own parser_classes (as DRF's ObtainAuthToken does) would
+    escape the limits: every view in the URL configuration is checked, new ones too."""
+    from django.urls import URLResolver, get_resolver
+
+    from governance.api import parsers
+
+    bounded = (
+        parsers.BoundedJSONParser,
+        parsers.BoundedFormParser,
+        parsers.BoundedMultiPartParser,
+    )
+    unbounded = []
+
+    def walk(patterns):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns)
+                continue
+            view = getattr(p.callback, "cls", None)
+            for parser in getattr(view, "parser_classes", ()):
+                if not issubclass(parser, bounded):
+                    unbounded.append(f"{p.pattern}: {view.__name__} uses {parser.__name__}")
+
+    walk(get_resolver().url_patterns)
+    assert not unbounded, "\n".join(sorted(set(unbounded)))
 
 
 def test_moderately_nested_json_past_the_depth_limit_is_refused(api):
