@@ -4,6 +4,8 @@ characters, each refusal next to its field and nothing written."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -11,7 +13,9 @@ from django.test import Client
 from decisions.models import Proposal
 from governance.audit.models import AuditEvent
 from governance.meetings.services import agenda, committees
+from governance.risks.models import Risk
 from governance.risks.services._common import Errors, clean_text
+from governance.risks.services.risks import _clean
 from tests.decisions.conftest import (  # noqa: F401
     decision_type,
     finance_post,
@@ -84,6 +88,13 @@ def test_risk_text_is_bounded_by_the_shared_cleaner(value, max_length, refused):
     errors = Errors()
     clean_text(value, "field", errors, max_length=max_length)
     assert bool(errors.errors) is refused
+
+
+@pytest.mark.parametrize("when", ["0001-01-01", "9999-12-31"])
+def test_a_risk_review_date_outside_1900_to_2200_is_refused_by_the_service(when):
+    errors = Errors()
+    _clean(Risk(), {"next_review_date": datetime.date.fromisoformat(when)}, None, errors)
+    assert "between 1900 and 2200" in errors.errors["next_review_date"][0]
 
 
 def test_agenda_titles_and_committee_names_refuse_control_characters(ics):  # noqa: F811

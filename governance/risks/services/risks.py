@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from governance import validators
 from governance.audit.services import diff
 from governance.organisations.models import Organisation
 from governance.references.services import reference_next
@@ -98,6 +99,8 @@ def _clean(r: Risk, values: dict, partners: list[Organisation] | None, errors: E
         when = values["next_review_date"]
         if not isinstance(when, datetime.date):
             errors.add("next_review_date", "Give the next review date (YYYY-MM-DD).")
+        elif problem := validators.date_message(when):
+            errors.add("next_review_date", problem)
         else:
             r.next_review_date = when
     if "is_confidential" in values:
