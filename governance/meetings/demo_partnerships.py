@@ -508,4 +508,22 @@ def _provider_collaborative(sec, users, orgs):
         presenter="Judith Ainsworth, Chair",
         duration_minutes=30,
     )
+    private = agenda.meeting_create(
+        actor=sec,
+        committee=cic,
+        start=_when(21, 14),
+        location="Northmere General Hospital, Boardroom",
+        session="private",
+        title="Provider collaborative boards in common (private session)",
+    )
+    agenda.item_add(
+        actor=sec,
+        meeting=private,
+        title="Pathology network: negotiation with the preferred bidder",
+        purpose="decision",
+        presenter="Helen Marsh, Director of Finance",
+        part=2,
+        exemption_reason="commercial interests: a procurement in progress (FOI Act s43)",
+        duration_minutes=30,
+    )
     return cic
