@@ -62,8 +62,9 @@ def _validate_meeting(m: Meeting) -> None:
     m.location = (m.location or "").strip()
     m.online_link = (m.online_link or "").strip()
     for name in ("title", "location"):
+        # each field's own length (a meeting's place may be up to 300 characters)
         problem = validators.plain_text_message(
-            getattr(m, name), multiline=False, max_length=validators.TITLE_MAX
+            getattr(m, name), multiline=False, max_length=Meeting._meta.get_field(name).max_length
         )
         if problem:
             errors.add(name, problem)
