@@ -27,7 +27,7 @@ from decisions.forms import (
 from decisions.models import DecidedBy, DecisionEntry, ProposalStatus
 from decisions.views.timeline import timeline
 from governance import permissions
-from governance.organisations.models import Organisation, Role
+from governance.organisations.models import Organisation
 from governance.signoffs.models import SignOffRule
 from governance.signoffs.selectors import signoffs_for
 
@@ -214,7 +214,7 @@ def detail_context(request, proposal, **forms) -> dict:
         "waiting_on": _waiting_on(p),
         "attach_form": AttachmentForm(prefix="attach"),
         "action_errors": [],
-        "sign_org_ids": permissions.organisation_ids(user, roles=[Role.SIGNATORY]),
+        "sign_org_ids": permissions.signing_organisation_ids(user),
         "is_secretariat": permissions.is_system_secretariat(user),
     }
     context.update(forms)

@@ -34,6 +34,7 @@ VERBS = {
     "signoff.conflict_recorded": "Conflict of interest recorded",
     "signoff.blocked": "Sign-off blocked: every signatory is conflicted",
     "signoff.unblocked": "Sign-off unblocked",
+    "signoff.conflict_managed": "Conflict of interest managed by the chair",
 }
 
 FIELD_LABELS = {
@@ -116,7 +117,9 @@ def _detail(verb: str, changes: dict) -> str:
             f"{changes.get('signoffs_invalidated', 0)} open sign-off(s) cancelled"
         )
     if verb.startswith("signoff."):
-        return f"Round {changes.get('round', '?')}"
+        acting = changes.get("signatory")
+        acting = f"; signed by {acting}" if isinstance(acting, str) and acting else ""
+        return f"Round {changes.get('round', '?')}{acting}"
     if verb == "decision.registered":
         return f"Decided by {changes.get('decided_by', '')}"
     status = changes.get("status")

@@ -227,7 +227,7 @@ def test_committee_band_decided_by_chairs_action_not_the_secretariat(ics, decisi
     assert set(entry.deciders.all()) == {fpc.chair_user, fpc.ned_user}
     assert entry.chairs_action.committee == fpc
     register = text(Client().get("/decisions/"))
-    assert entry.reference in register and "chair&#x27;s action" in register
+    assert entry.reference in register and "Chair&#x27;s action of the Finance" in register
 
 
 def test_rejection_needs_a_comment_then_rejects(ics, decision_type):

@@ -196,7 +196,7 @@ def test_secretariat_tasks_in_inbox(ics, make_proposal):  # noqa: F811
             == 302
         )
     inbox = text(secretariat.get("/inbox/"))
-    assert "Record the board&#x27;s or committee&#x27;s decision" in inbox
+    assert "Table it at the deciding committee&#x27;s meeting, or take chair&#x27;s action" in inbox
 
 
 def test_a_membership_ending_takes_the_inbox_away(ics, in_signoff, superuser):  # noqa: F811
