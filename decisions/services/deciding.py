@@ -48,7 +48,11 @@ def _flow():
 
 
 def _lock(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("sord_band").get(pk=proposal.pk)
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("sord_band")
+        .get(pk=proposal.pk)
+    )
 
 
 def _ready(p: Proposal, *kinds: str) -> None:
