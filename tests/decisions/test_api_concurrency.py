@@ -47,10 +47,12 @@ def test_simultaneous_final_approvals_over_the_api_finish_once(ics, decision_typ
         calls.append((api(who), f"{SIGNOFFS}{signoff['id']}/decide/", {"outcome": "approve"}))
     responses = _at_once(calls)
     assert [r.status_code for r in responses] == [200, 200], [r.content for r in responses]
-    assert api.get("proposer", f"{PROPOSALS}{pid}/")["status"] == "approved"
-    assert DecisionEntry.objects.filter(proposal_id=pid).count() == 1
+    assert api.get("proposer", f"{PROPOSALS}{pid}/")["status"] == "ready_for_decision"
+    assert not DecisionEntry.objects.filter(proposal_id=pid).exists()
     verbs = AuditEvent.objects.filter(target_id=str(pid), target_type="decisions.proposal")
-    assert verbs.filter(verb="proposal.decided_by_officer").count() == 1
+    assert verbs.filter(verb="proposal.ready_for_decision").count() == 1
+    api.officer_decides(pid)
+    assert DecisionEntry.objects.filter(proposal_id=pid).count() == 1
     call_command("verify_audit")
 
 

@@ -59,15 +59,57 @@ def test_simultaneous_final_approvals_finish_once(ics, make_proposal, value):
         process__artifact_object_id=p.pk, flow_task=DecisionFlow.conclude
     )
     assert concludes.count() == 1
-    if value == "50000":
-        assert p.status == ProposalStatus.APPROVED
-        assert DecisionEntry.objects.filter(proposal=p).count() == 1
-    else:
-        assert p.status == ProposalStatus.READY_FOR_DECISION
-        assert (
-            Task.objects.filter(
-                process__artifact_object_id=p.pk, flow_task=DecisionFlow.board_decision
-            ).count()
-            == 1
+    # ready for decision once, by the officer post (officer band) or the board
+    assert p.status == ProposalStatus.READY_FOR_DECISION
+    assert not DecisionEntry.objects.filter(proposal=p).exists()
+    node = DecisionFlow.officer_decision if value == "50000" else DecisionFlow.board_decision
+    assert Task.objects.filter(process__artifact_object_id=p.pk, flow_task=node).count() == 1
+    call_command("verify_audit")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_officer_decisions_record_one(ics, make_proposal, make_user, finance_post):
+    """The post holder and a second holder decide the same proposal at the same moment:
+    one decision is recorded, the other is told it is no longer ready."""
+    from decisions.services import sord as sord_services
+
+    second = make_user(ics["icb"], username="second_dof")
+    sord_services.post_holder_appoint(actor=ics["secretariat"], post=finance_post, user=second)
+    p = make_proposal("50000")
+    services.proposal_submit(actor=ics["proposer"], proposal=p)
+    services.proposal_review(actor=ics["secretariat"], proposal=p, accept=True)
+    for who, org in (("trust_sign", "trust"), ("council_sign", "council"), ("vcse_sign", "vcse")):
+        signoff_decide(
+            actor=ics[who],
+            outcome="approve",
+            signoff=SignOff.objects.get(subject_id=p.pk, organisation=ics[org]),
         )
+    barrier = threading.Barrier(2)
+    results = []
+
+    def decide(user, outcome):
+        try:
+            barrier.wait()
+            services.proposal_decide_as_officer(
+                actor=user, proposal=p, outcome=outcome, reason="At once"
+            )
+            results.append("ok")
+        except Exception as exc:
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=decide, args=(ics["icb_sign"], "approved")),
+        threading.Thread(target=decide, args=(second, "rejected")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert results.count("ok") == 1, results
+    loser = next(r for r in results if r != "ok")
+    assert "not ready for decision" in str(loser)
+    assert DecisionEntry.objects.filter(proposal=p).count() == 1
     call_command("verify_audit")
