@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from decisions.models import DecisionEntry, SordVersion
-from decisions.views import sord_read as read
+from decisions import selectors_sord as read
 from governance.pdf import Rendered, render_isolated
 
 __all__ = ["public_context", "render_sord_pdf", "sord_pdf", "sord_pdf_html"]

@@ -30,7 +30,7 @@ from decisions.forms_sord import (
 from decisions.models import DecisionEntry, DecisionType, SordVersion
 from decisions.selectors import proposals_visible_to
 from decisions.services import sord as sord_services
-from decisions.views import sord_read as read
+from decisions import selectors_sord as read
 from governance.forms import add_service_errors
 
 

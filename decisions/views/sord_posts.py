@@ -17,7 +17,7 @@ from django.utils import timezone
 from decisions.forms_sord import AppointForm, HoldingEndForm, PostCreateForm
 from decisions.models import OfficerPost, PostHolder, SordVersion
 from decisions.services import sord as sord_services
-from decisions.views import sord_read as read
+from decisions import selectors_sord as read
 from governance.forms import add_service_errors
 
 
