@@ -21,8 +21,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
-from decisions.models import DecisionEntry, SordVersion
 from decisions import selectors_sord as read
+from decisions.models import DecisionEntry, SordVersion
 from governance.pdf import Rendered, render_isolated
 
 __all__ = ["public_context", "render_sord_pdf", "sord_pdf", "sord_pdf_html"]

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from decisions import selectors_sord as read
 from decisions.forms_sord import (
     MAX_BANDS,
     ConfirmForm,
@@ -30,7 +31,6 @@ from decisions.forms_sord import (
 from decisions.models import DecisionEntry, DecisionType, SordVersion
 from decisions.selectors import proposals_visible_to
 from decisions.services import sord as sord_services
-from decisions import selectors_sord as read
 from governance.forms import add_service_errors
 
 

@@ -14,10 +14,10 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from decisions import selectors_sord as read
 from decisions.forms_sord import AppointForm, HoldingEndForm, PostCreateForm
 from decisions.models import OfficerPost, PostHolder, SordVersion
 from decisions.services import sord as sord_services
-from decisions import selectors_sord as read
 from governance.forms import add_service_errors
 
 
