@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from decisions.models import DecidedBy, PostHolder, Proposal, SordBand
-from governance.deputies.selectors import acting_for, acting_label, appointment_for
+from governance.deputies.selectors import (
+    acting_for,
+    acting_label,
+    appointment_for,
+    person_name,
+)
 from governance.interests.selectors import conflicts
-from governance.meetings.models import CommitteeMember, CommitteeRole
-
-
-def person_name(user) -> str:
-    return user.get_full_name() or user.get_username()
+from governance.meetings.models import CommitteeMember
+from governance.signoffs.chairs import chairs_of
 
 
 @dataclass(frozen=True)
@@ -84,17 +86,12 @@ def committee_seat(committee, user, on: datetime.date | None = None):
 
 
 def is_chair(committee, user, on: datetime.date | None = None) -> bool:
-    seat = committee_seat(committee, user, on)
-    return seat is not None and seat.role == CommitteeRole.CHAIR
+    """The one rule of who chairs a committee: ``governance.signoffs.chairs.chairs_of``."""
+    return chairs_of(committee, on).filter(pk=user.pk).exists()
 
 
 def chairs(committee, on: datetime.date | None = None) -> list:
-    return [
-        s.user
-        for s in CommitteeMember.objects.on(on)
-        .filter(committee=committee, role=CommitteeRole.CHAIR, is_voting=True)
-        .select_related("user")
-    ]
+    return list(chairs_of(committee, on))
 
 
 def voting_members(committee, on: datetime.date | None = None) -> list:
