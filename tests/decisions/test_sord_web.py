@@ -582,3 +582,48 @@ def test_posts_created_holders_appointed_and_ended_with_errors_next_to_fields(
     assert holding.valid_to == datetime.date(2025, 3, 31)
     assert AuditEvent.objects.filter(verb="sord.post_holder_ended", reason="Left the ICB").exists()
     assert "Vacant" in text(sec.get("/sord/posts/"))
+
+
+def _count(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_sord_pages_cost_the_same_queries_however_many_bands(ics, sord_v1, sord_board, fpc):
+    """The scheme's pages are pinned to a constant number of queries: adding decision
+    types and bands to the draft adds none."""
+    sec = ics["secretariat"]
+    draft = sord_services.sord_version_draft(actor=sec, summary="More types")
+    client = login(sec)
+    urls = ("/sord/", f"/sord/versions/{draft.number}/", "/public/sord/")
+    few = {url: _count(client, url) for url in urls}
+    for n in range(4):
+        dtype = sord_services.decision_type_create(actor=sec, code=f"type-{n}", name=f"Type {n}")
+        sord_services.sord_draft_bands_replace(
+            actor=sec,
+            version=draft,
+            decision_type=dtype,
+            bands=[
+                {
+                    "min_value": "0",
+                    "max_value": "1000",
+                    "decided_by": "committee",
+                    "committee": fpc,
+                    "signoff_rule": "all",
+                },
+                {
+                    "min_value": "1000",
+                    "max_value": None,
+                    "decided_by": "board",
+                    "committee": sord_board,
+                    "signoff_rule": "all",
+                },
+            ],
+        )
+    many = {url: _count(client, url) for url in urls}
+    assert few == many
