@@ -144,22 +144,25 @@ def render_here(
         for view in public_items(spec):
             item_pages[view.number] = placeholder_pages[view.anchor] + 1
         bookmarks = _flatten(document.make_bookmark_tree())
-        pdf = document.write_pdf(presentational_hints=False, **options)
-        page_count = len(document.pages)
-    finally:
-        for lg, level in zip(loggers, saved_levels, strict=True):
-            lg.removeHandler(collector)
-            lg.setLevel(level)
-
-    if sources:
-        report(85, "Adding appendices")
         placements = []
         for (index, n), source in sources.items():
             first = placeholder_pages[f"apx-{index}-{n}"]
             placements.extend(
                 (first + offset, source, offset) for offset in range(len(source.landscape))
             )
-        pdf = assemble.place_appendices(pdf, placements, {})
+        # The appendix pages are drawn in while the PDF is written (assemble.finisher):
+        # the rendered pack is never parsed again.
+        pdf = document.write_pdf(
+            presentational_hints=False,
+            finisher=assemble.finisher(placements) if placements else None,
+            **options,
+        )
+        page_count = len(document.pages)
+    finally:
+        for lg, level in zip(loggers, saved_levels, strict=True):
+            lg.removeHandler(collector)
+            lg.setLevel(level)
+
     report(95, "Checking the pack")
     return RenderedPack(
         pdf=pdf,

@@ -73,6 +73,8 @@ def raw_objects_text(pdf: bytes) -> str:
         except Exception:  # noqa: S112 - free or unreadable object numbers
             continue
         if isinstance(obj, StreamObject):
+            if obj.get("/Type") in ("/ObjStm", "/XRef"):
+                continue  # offset tables: the objects inside are read one by one above
             try:
                 chunks.append(obj.get_data().decode("latin-1"))
             except Exception:  # noqa: S112
