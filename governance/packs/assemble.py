@@ -138,10 +138,10 @@ class _Copier:
 
     def _dictionary(self, obj, source_id: int, skip: tuple[str, ...] = ()) -> pydyf.Dictionary:
         out = pydyf.Dictionary()
-        for key in obj.keys():
+        for key, value in obj.items():
             if key in skip:
                 continue
-            out[pikepdf.Name(key).unparse()[1:]] = self.copy(obj.get(key), source_id)
+            out[pikepdf.Name(key).unparse()[1:]] = self.copy(value, source_id)
         return out
 
     def _direct(self, obj, source_id: int):
