@@ -207,6 +207,24 @@ class PaperCreateForm(forms.Form):
         self.fields["author"].queryset = people()
 
 
+RICH_TEXT_HINT = (
+    "Headings, bulleted and numbered lists, tables, links to https:// addresses and "
+    "pictures are kept; other formatting is removed when the paper is saved."
+)
+
+
+def rich_text_attrs(rows: int) -> dict:
+    """A textarea that the rich-text editor (static/js/richtext.js) enhances when
+    JavaScript runs; the elements it may produce come from the one sanitiser policy."""
+    from governance.packs.sanitise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+
+    elements = ",".join(
+        f"{tag}[{'|'.join(sorted(ALLOWED_ATTRIBUTES[tag]))}]" if tag in ALLOWED_ATTRIBUTES else tag
+        for tag in sorted(ALLOWED_TAGS)
+    )
+    return {"rows": rows, "data-rich-text": "paper", "data-valid-elements": elements}
+
+
 class PaperForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,9 +232,34 @@ class PaperForm(forms.Form):
             self.fields[name] = forms.CharField(
                 label=label,
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 12 if name == "body" else 4}),
-                help_text="Rich text (HTML): headings, lists, tables and links are kept.",
+                widget=forms.Textarea(attrs=rich_text_attrs(12 if name == "body" else 4)),
+                help_text=RICH_TEXT_HINT,
             )
+
+
+class PaperDocxForm(forms.Form):
+    document = forms.FileField(
+        label="Upload the paper from Word",
+        help_text="A .docx file. It replaces the text of the paper (the cover sheet is kept). "
+        "Headings, lists, tables, links and pictures (PNG, JPEG or GIF, up to 2 MB each) "
+        "are kept.",
+    )
+    replace = forms.BooleanField(
+        required=False,
+        label="Yes, replace the paper's current text with this document",
+    )
+
+    def __init__(self, *args, has_body: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_body = has_body
+        if not has_body:
+            del self.fields["replace"]
+
+    def clean(self):
+        data = super().clean()
+        if self.has_body and not data.get("replace"):
+            self.add_error("replace", "Confirm that the document replaces the current text.")
+        return data
 
 
 class AppendixForm(forms.Form):

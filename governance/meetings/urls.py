@@ -30,6 +30,7 @@ urlpatterns = [
     # papers
     path("meetings/items/<int:pk>/paper/", papers.paper_page, name="paper"),
     path("meetings/items/<int:pk>/paper/new/", papers.paper_create, name="paper-create"),
+    path("meetings/items/<int:pk>/paper/word/", papers.paper_docx, name="paper-docx"),
     path("meetings/items/<int:pk>/paper/submit/", papers.paper_submit, name="paper-submit"),
     path("meetings/items/<int:pk>/paper/approve/", papers.paper_approve, name="paper-approve"),
     path("meetings/items/<int:pk>/paper/return/", papers.paper_return, name="paper-return"),

@@ -19,6 +19,8 @@ ALLOWED_TAGS: frozenset[str] = frozenset(
     {
         "p",
         "br",
+        # h1 is the pack's item title; a paper's own headings start at h2
+        "h2",
         "h3",
         "h4",
         "h5",

@@ -38,7 +38,8 @@ PNG = (
             '<a href="mailto:board@example.nhs.uk">m</a>',
             '<a href="mailto:board@example.nhs.uk">m</a>',
         ),
-        ("<h1>Big</h1><h2>Also</h2><h3>Ok</h3>", "BigAlso<h3>Ok</h3>"),
+        # h1 is the pack's own (the item title); a paper's headings h2-h6 are kept
+        ("<h1>Big</h1><h2>Also</h2><h3>Ok</h3>", "Big<h2>Also</h2><h3>Ok</h3>"),
         ('<td colspan="2" onmouseover="x">c</td>', "c"),
         (
             '<table><tr><td colspan="2" rowspan="x">c</td></tr></table>',

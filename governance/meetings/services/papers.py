@@ -7,13 +7,15 @@ supplementary pack with a re-issued full pack.
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from governance import attachments
-from governance.meetings import policy, selectors
+from governance.meetings import policy, selectors, wordpaper
 from governance.meetings.models import (
     RICH_TEXT_FIELDS,
     AgendaItem,
@@ -24,7 +26,9 @@ from governance.meetings.models import (
 )
 from governance.meetings.services._common import audit, require_manager
 
-MAX_RICH_TEXT = 200_000
+MAX_RICH_TEXT = 200_000  # characters of text, not counting embedded pictures
+MAX_RICH_TEXT_WITH_PICTURES = 12_000_000  # everything, pictures included (base64)
+DATA_URL_RE = re.compile(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=\s]*", re.IGNORECASE)
 
 
 def clean(value: str) -> str:
@@ -87,9 +91,20 @@ def paper_create(*, actor, item: AgendaItem, author=None) -> Paper:
     return paper
 
 
+def _too_long(value: str) -> str | None:
+    """The error for rich text over the limits, or None."""
+    if len(value) > MAX_RICH_TEXT_WITH_PICTURES:
+        return "The pictures are too large: compress them and try again."
+    if len(DATA_URL_RE.sub("", value)) > MAX_RICH_TEXT:
+        return f"At most {MAX_RICH_TEXT:,} characters."
+    return None
+
+
 @transaction.atomic
-def paper_update(*, actor, paper: Paper, **fields) -> Paper:
-    """Write the cover sheet and body; every field is sanitised on the way in."""
+def paper_update(*, actor, paper: Paper, source: str = "", **fields) -> Paper:
+    """Write the cover sheet and body; every field is sanitised on the way in.
+    ``source`` names where the text came from (a Word document's file name) for the audit.
+    """
     unknown = set(fields) - set(RICH_TEXT_FIELDS)
     if unknown:
         raise ValueError(f"Unknown fields: {sorted(unknown)}")
@@ -100,8 +115,9 @@ def paper_update(*, actor, paper: Paper, **fields) -> Paper:
     errors = {}
     changed = []
     for key, value in fields.items():
-        if len(value or "") > MAX_RICH_TEXT:
-            errors[key] = [f"At most {MAX_RICH_TEXT:,} characters."]
+        problem = _too_long(value or "")
+        if problem:
+            errors[key] = [problem]
             continue
         value = clean(value)
         if getattr(p, key) != value:
@@ -114,8 +130,35 @@ def paper_update(*, actor, paper: Paper, **fields) -> Paper:
     _changed_after_approval(actor, p, ", ".join(changed))
     p.updated_at = timezone.now()
     p.save()
-    audit(actor, "paper.updated", p, p.item.meeting.committee, {"fields": changed})
+    changes = {"fields": changed, **({"source": source} if source else {})}
+    audit(actor, "paper.updated", p, p.item.meeting.committee, changes)
     return p
+
+
+def paper_import_docx(*, actor, paper: Paper, data: bytes, filename: str) -> wordpaper.Converted:
+    """Replace the paper's body with a Word document (.docx), converted and sanitised.
+
+    Refused (nothing written) for a file that is not a .docx, or with a picture over the
+    size limit; the error is keyed ``document``. The permission is checked before the
+    document is read, and again (with the paper locked) when the body is written.
+    """
+    if not policy.can_edit_paper(actor, paper):
+        raise PermissionDenied("Only the paper's author or the secretariat can edit it.")
+    name = (filename or "").strip()
+    if not name.lower().endswith(".docx"):
+        raise ValidationError(
+            {
+                wordpaper.FIELD: "Choose a Word document ending .docx (older .doc files: save "
+                "them as .docx in Word first)."
+            }
+        )
+    converted = wordpaper.docx_to_html(data)
+    try:
+        paper_update(actor=actor, paper=paper, source=name[:255], body=converted.html)
+    except ValidationError as exc:
+        # the converted body is over a limit: say so against the uploaded document
+        raise ValidationError({wordpaper.FIELD: exc.messages}) from exc
+    return converted
 
 
 @transaction.atomic

@@ -10,8 +10,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from governance.meetings import policy, selectors
-from governance.meetings.forms import AppendixForm, PaperCreateForm, PaperForm, ReasonForm
+from governance.meetings import policy, selectors, wordpaper
+from governance.meetings.forms import (
+    AppendixForm,
+    PaperCreateForm,
+    PaperDocxForm,
+    PaperForm,
+    ReasonForm,
+)
 from governance.meetings.models import COVER_FIELDS, AgendaItem, Paper, PaperAppendix
 from governance.meetings.services import papers
 from governance.meetings.views.common import attempt, item_or_404
@@ -28,27 +34,15 @@ def _paper_or_404(user, item_pk: int) -> tuple[AgendaItem, Paper | None]:
     return item, paper
 
 
-@login_required
-def paper_page(request, pk):
-    item, paper = _paper_or_404(request.user, pk)
+def _render_paper(request, item, paper, *, form=None, docx_form=None, status=200):
     committee = item.meeting.committee
     can_manage = policy.can_manage(request.user, committee)
     can_edit = paper is not None and policy.can_edit_paper(request.user, paper)
-    form = None
-    if paper is not None and can_edit:
+    if can_edit and form is None:
         initial = {name: getattr(paper, name) for name, _ in (*COVER_FIELDS, ("body", ""))}
-        form = PaperForm(request.POST or None, initial=initial)
-        if (
-            request.method == "POST"
-            and form.is_valid()
-            and attempt(
-                form, papers.paper_update, actor=request.user, paper=paper, **form.cleaned_data
-            )
-        ):
-            messages.success(request, "The paper was saved.")
-            return redirect("meetings:paper", pk=item.pk)
-    elif request.method == "POST":
-        raise PermissionDenied("You cannot edit this paper.")
+        form = PaperForm(initial=initial)
+    if can_edit and docx_form is None:
+        docx_form = PaperDocxForm(has_body=bool(paper.body))
     return render(
         request,
         "meetings/paper.html",
@@ -56,7 +50,8 @@ def paper_page(request, pk):
             "item": item,
             "meeting": item.meeting,
             "paper": paper,
-            "form": form,
+            "form": form if can_edit else None,
+            "docx_form": docx_form if can_edit else None,
             "can_manage": can_manage,
             "can_edit": can_edit,
             # stored sanitised; cleaned again on the way out (idempotent) for defence in depth
@@ -73,7 +68,58 @@ def paper_page(request, pk):
             "return_form": ReasonForm() if can_manage else None,
             "due": selectors.papers_due_date(item.meeting),
         },
+        status=status,
     )
+
+
+@login_required
+def paper_page(request, pk):
+    item, paper = _paper_or_404(request.user, pk)
+    can_edit = paper is not None and policy.can_edit_paper(request.user, paper)
+    if request.method != "POST":
+        return _render_paper(request, item, paper)
+    if not can_edit:
+        raise PermissionDenied("You cannot edit this paper.")
+    form = PaperForm(request.POST)
+    if form.is_valid() and attempt(
+        form, papers.paper_update, actor=request.user, paper=paper, **form.cleaned_data
+    ):
+        messages.success(request, "The paper was saved.")
+        return redirect("meetings:paper", pk=item.pk)
+    return _render_paper(request, item, paper, form=form)
+
+
+@login_required
+@require_POST
+def paper_docx(request, pk):
+    """Replace the paper's body with an uploaded Word document (.docx)."""
+    item, paper = _paper_or_404(request.user, pk)
+    if paper is None:
+        raise Http404("This item has no paper.")
+    if not policy.can_edit_paper(request.user, paper):
+        raise PermissionDenied("You cannot edit this paper.")
+    form = PaperDocxForm(request.POST, request.FILES, has_body=bool(paper.body))
+    if form.is_valid():
+        upload = form.cleaned_data["document"]
+        data = upload.read(wordpaper.MAX_DOCX_BYTES + 1)
+        converted = attempt(
+            form,
+            papers.paper_import_docx,
+            actor=request.user,
+            paper=paper,
+            data=data,
+            filename=upload.name,
+        )
+        if converted:
+            note = ""
+            if converted.images_left_out:
+                note = (
+                    f" {converted.images_left_out} picture(s) in a format a pack cannot show "
+                    "(for example a Word drawing) were left out: insert them as PNG or JPEG."
+                )
+            messages.success(request, f"The paper's text was replaced with {upload.name}.{note}")
+            return redirect("meetings:paper", pk=item.pk)
+    return _render_paper(request, item, paper, docx_form=form)
 
 
 @login_required
