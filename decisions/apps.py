@@ -17,10 +17,16 @@ class DecisionsConfig(AppConfig):
                 label=lambda p: f"{p.reference} {p.title}",
                 url=lambda p: f"/proposals/{p.pk}/",
                 on_board_decision=_on_board_decision,
+                on_body_decisions=_on_body_decisions,
                 awaiting_decision=_awaiting_decision,
                 is_confidential=lambda p: p.is_confidential,
                 deciding_committee=_deciding_committee,
             )
+        )
+        from decisions.services.register import delegated_committee, subject_decision_enter
+
+        subjects.connect_decisions(
+            delegated_committee=delegated_committee, enter=subject_decision_enter
         )
         from decisions.flows import DecisionFlow
         from governance.workflow import register_flow
@@ -47,6 +53,22 @@ def _on_board_decision(
         actor=actor,
         proposal=proposal,
         outcome=outcome,
+        item=item,
+        notes=notes,
+        decided_on=decided_on,
+    )
+
+
+def _on_body_decisions(
+    proposal, *, actor, outcomes, notes="", decided_on=None, decided_by="", item=None
+):
+    """Committees in common split on the proposal (some bodies approved, some not)."""
+    from decisions.services import proposal_decide_in_common
+
+    return proposal_decide_in_common(
+        actor=actor,
+        proposal=proposal,
+        outcomes=outcomes,
         item=item,
         notes=notes,
         decided_on=decided_on,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from decisions.models import DecisionOutcome, DecisionType, ProposalStatus
+from decisions.models import DECIDABLE_OUTCOMES, DecisionType, ProposalStatus
 from governance.attachments import inspect_pdf
 from governance.forms import add_service_errors
 from governance.organisations.models import Organisation
@@ -249,7 +249,7 @@ class DecisionForm(forms.Form):
     """The delegated officer's decision."""
 
     outcome = forms.ChoiceField(
-        choices=DecisionOutcome.choices,
+        choices=DECIDABLE_OUTCOMES,
         widget=forms.RadioSelect,
         label="Decision",
         error_messages={"required": "Choose approved or rejected."},

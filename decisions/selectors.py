@@ -52,6 +52,8 @@ def register_entries() -> QuerySet[DecisionEntry]:
 def entry_shows_detail(user, entry: DecisionEntry) -> bool:
     if not entry.is_confidential:
         return True
+    if entry.proposal_id is None:
+        return permissions.reads_everything(user)
     return can_view(user, entry.proposal)
 
 
@@ -69,13 +71,19 @@ def entries_showing_detail(user, entries) -> set[int]:
     """Ids of the ``entries`` whose detail ``user`` may see: the same rule as
     ``entry_shows_detail``, answered for a whole page (or CSV) with one query."""
     entries = list(entries)
-    confidential = [e.proposal_id for e in entries if e.is_confidential]
+    confidential = [e.proposal_id for e in entries if e.is_confidential and e.proposal_id]
     visible = (
         set(proposals_visible_to(user).filter(pk__in=confidential).values_list("pk", flat=True))
         if confidential
         else set()
     )
-    return {e.pk for e in entries if not e.is_confidential or e.proposal_id in visible}
+    everything = bool(confidential) and permissions.reads_everything(user)
+    return {
+        e.pk
+        for e in entries
+        if not e.is_confidential
+        or (e.proposal_id in visible if e.proposal_id else everything)
+    }
 
 
 def chairs_actions_for_report(committee, since, until) -> list[dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Model, QuerySet
 
@@ -44,6 +45,21 @@ class SubjectType:
     # the board or committee (meetings.Committee) that decides the record, whose chair
     # decides how a conflict of interest at sign-off is managed; None: the ICB's board
     deciding_committee: Callable[[Model], Model | None] | None = None
+    # a record whose decision at a meeting is entered in the decision register (a
+    # proposal writes its own entry): its facts for the entry, see ``RegisterFacts``
+    register_facts: Callable[[Model], RegisterFacts] | None = None
+
+
+@dataclass(frozen=True)
+class RegisterFacts:
+    """What the decision register says of a record that is not a proposal."""
+
+    reference: str
+    title: str
+    value: Decimal
+    confidential: bool = False
+    # the SoRD decision type it was decided under (its code), if any
+    decision_type_code: str = ""
 
 
 _REGISTRY: dict[str, SubjectType] = {}
@@ -63,3 +79,38 @@ def for_model(model_or_obj) -> SubjectType:
 
 def registered() -> list[SubjectType]:
     return list(_REGISTRY.values())
+
+
+# The decisions app owns the SoRD and the decision register; it connects them here
+# (from its AppConfig.ready) so that the core and the other apps can use them without
+# importing it.
+_DECISIONS: dict[str, Callable | None] = {"delegated_committee": None, "enter": None}
+
+
+def connect_decisions(*, delegated_committee: Callable, enter: Callable) -> None:
+    _DECISIONS.update(delegated_committee=delegated_committee, enter=enter)
+
+
+def delegated_committee(decision_type_code: str, value: Decimal):
+    """The committee (meetings.Committee) the SoRD in force names for a decision of this
+    type and value, or None if it is delegated to an officer (or no SoRD says)."""
+    resolve = _DECISIONS["delegated_committee"]
+    return resolve(decision_type_code, value) if resolve and decision_type_code else None
+
+
+def enter_in_register(obj, *, actor, outcome: str, item, notes: str = "", decided_on=None):
+    """Enter a meeting's decision on ``obj`` in the decision register, if its subject
+    type is kept there (``register_facts``). Same transaction as the decision."""
+    st = for_model(obj)
+    enter = _DECISIONS["enter"]
+    if st.register_facts is None or enter is None:
+        return None
+    return enter(
+        obj,
+        facts=st.register_facts(obj),
+        actor=actor,
+        outcome=outcome,
+        item=item,
+        notes=notes,
+        decided_on=decided_on,
+    )

@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from decisions.models import DecisionOutcome, DecisionType
+from decisions.models import DECIDABLE_OUTCOMES, DecisionType
 from governance.organisations.models import Organisation
 
 
@@ -143,7 +143,7 @@ class ProposalRecordDecisionInput(serializers.Serializer):
     """The delegated officer's decision (a holder of the SoRD band's post, or a deputy)."""
 
     outcome = serializers.ChoiceField(
-        choices=DecisionOutcome.choices,
+        choices=DECIDABLE_OUTCOMES,
         error_messages={"invalid_choice": "Choose approved or rejected."},
     )
     reason = serializers.CharField(
@@ -155,7 +155,7 @@ class ProposalChairsActionInput(serializers.Serializer):
     """Chair's action: the deciding committee's chair, with one other voting member."""
 
     outcome = serializers.ChoiceField(
-        choices=DecisionOutcome.choices,
+        choices=DECIDABLE_OUTCOMES,
         error_messages={"invalid_choice": "Choose approved or rejected."},
     )
     reason = serializers.CharField(

@@ -163,13 +163,23 @@ class ProposalDetailSerializer(ProposalSerializer):
         return allowed
 
 
+class BodyOutcomeSerializer(serializers.Serializer):
+    """Committees in common: one body's decision."""
+
+    organisation_id = serializers.IntegerField()
+    organisation = serializers.CharField()
+    body = serializers.CharField()
+    outcome = serializers.CharField()
+
+
 class RegisterEntrySerializer(serializers.ModelSerializer):
     """A decision register entry in full (public entries; confidential ones for parties)."""
 
     financial_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
-    proposal = serializers.IntegerField(source="proposal_id", read_only=True)
+    proposal = serializers.IntegerField(source="proposal_id", read_only=True, allow_null=True)
     statement = serializers.CharField(read_only=True)
+    body_outcomes = BodyOutcomeSerializer(many=True, read_only=True)
 
     class Meta:
         model = DecisionEntry
@@ -189,6 +199,7 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
             "is_confidential",
             "exemption_reason",
             "proposal",
+            "body_outcomes",
             "recorded_at",
         ]
         read_only_fields = fields

@@ -9,7 +9,13 @@ from decisions.models.proposals import (
     ProposalStatus,
     attachment_path,
 )
-from decisions.models.register import ChairsAction, DecisionEntry, DecisionOutcome, DecisionRoute
+from decisions.models.register import (
+    DECIDABLE_OUTCOMES,
+    ChairsAction,
+    DecisionEntry,
+    DecisionOutcome,
+    DecisionRoute,
+)
 from decisions.models.sord import (
     SORD_CHANGE_CODE,
     DecidedBy,
@@ -28,6 +34,7 @@ __all__ = [
     "ChairsAction",
     "DecidedBy",
     "DecisionEntry",
+    "DECIDABLE_OUTCOMES",
     "DecisionOutcome",
     "DecisionRoute",
     "DecisionType",

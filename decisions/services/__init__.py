@@ -6,6 +6,7 @@ from decisions.services.deciding import (
     enter_rejection_at_signoff,
     proposal_decide_as_officer,
     proposal_decide_at_meeting,
+    proposal_decide_in_common,
     proposal_decide_by_chairs_action,
 )
 from decisions.services.proposals import (
@@ -26,6 +27,7 @@ __all__ = [
     "proposal_create",
     "proposal_decide_as_officer",
     "proposal_decide_at_meeting",
+    "proposal_decide_in_common",
     "proposal_decide_by_chairs_action",
     "proposal_review",
     "proposal_submit",

@@ -6,7 +6,9 @@ There are exactly three ways, each naming who decided and under which delegation
 - ``proposal_decide_as_officer``: a holder of the officer post the SoRD band delegates
   to (or their named deputy), with a reason;
 - ``proposal_decide_at_meeting``: the band's committee (or the board), through the item
-  the proposal was tabled as, at a quorate meeting (called by the meetings app);
+  the proposal was tabled as, at a quorate meeting (called by the meetings app); for
+  committees in common whose bodies split, ``proposal_decide_in_common`` records each
+  body's decision and binds only the organisations whose body approved;
 - ``proposal_decide_by_chairs_action``: the committee's chair and one other voting
   member between meetings, for urgency, reported to the committee's next meeting.
 
@@ -17,6 +19,7 @@ signatories who rejected it. No other path writes a register entry.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -81,7 +84,7 @@ def _route_message(p: Proposal) -> str:
 
 
 def _outcome(outcome: str) -> str:
-    if outcome not in DecisionOutcome.values:
+    if outcome not in (DecisionOutcome.APPROVED, DecisionOutcome.REJECTED):
         raise ValidationError({"outcome": "Choose approved or rejected."})
     return outcome
 
@@ -166,19 +169,9 @@ def proposal_decide_as_officer(
     )
 
 
-@transaction.atomic
-def proposal_decide_at_meeting(
-    *,
-    actor,
-    proposal: Proposal,
-    outcome: str,
-    item,
-    notes: str = "",
-    decided_on: datetime.date | None = None,
-) -> DecisionEntry:
-    """The band's committee decided the proposal at a meeting, on ``item`` (the meetings
-    app has checked quorum, conflicts and the votes before calling this)."""
-    outcome = _outcome(outcome)
+def _at_meeting(proposal: Proposal, item) -> tuple[Proposal, object]:
+    """Lock the proposal and check that ``item`` of a meeting of the band's committee is
+    about it."""
     if item is None:
         raise ValidationError("A committee's decision is recorded on the agenda item of a meeting.")
     p = _lock(proposal)
@@ -192,6 +185,23 @@ def proposal_decide_at_meeting(
         or not isinstance(item.subject, Proposal)
     ):
         raise ValidationError("The agenda item is not about this proposal.")
+    return p, committee
+
+
+@transaction.atomic
+def proposal_decide_at_meeting(
+    *,
+    actor,
+    proposal: Proposal,
+    outcome: str,
+    item,
+    notes: str = "",
+    decided_on: datetime.date | None = None,
+) -> DecisionEntry:
+    """The band's committee decided the proposal at a meeting, on ``item`` (the meetings
+    app has checked quorum, conflicts and the votes before calling this)."""
+    outcome = _outcome(outcome)
+    p, committee = _at_meeting(proposal, item)
     decided_on = decided_on or timezone.localdate()
     _close(
         p,
@@ -213,6 +223,66 @@ def proposal_decide_at_meeting(
         recorded_by=actor,
         notes=notes,
         decided_on=decided_on,
+    )
+
+
+@transaction.atomic
+def proposal_decide_in_common(
+    *,
+    actor,
+    proposal: Proposal,
+    outcomes: Mapping,
+    item,
+    notes: str = "",
+    decided_on: datetime.date | None = None,
+) -> DecisionEntry:
+    """Committees in common split on the proposal: ``outcomes`` is {organisation: outcome
+    of its own body}. The proposal is approved for, and binds, only the organisations
+    whose body approved; the register records each body's decision ("approved by A and
+    B, not by C"). Called by the meetings app after each body's quorum and votes."""
+    p, committee = _at_meeting(proposal, item)
+    bodies = {b.organisation_id: b for b in committee.bodies.all()}
+    rows = []
+    for org, outcome in sorted(outcomes.items(), key=lambda kv: kv[0].name):
+        body = bodies.get(org.pk)
+        if body is None:
+            raise ValidationError(f"{org.name} has no body in {committee.name}.")
+        rows.append(
+            {
+                "organisation_id": org.pk,
+                "organisation": org.name,
+                "body": body.name,
+                "outcome": str(outcome),
+            }
+        )
+    yes = [r for r in rows if r["outcome"] == DecisionOutcome.APPROVED]
+    if not yes or len(yes) == len(rows):
+        raise ValidationError(
+            "A decision in part needs some bodies to approve and some not to; record one "
+            "outcome for all otherwise."
+        )
+    decided_on = decided_on or timezone.localdate()
+    _close(
+        p,
+        actor,
+        DecisionOutcome.APPROVED,
+        _flow().board_decision,
+        "proposal.approved_in_part",
+        notes,
+        committee.organisation,
+    )
+    meeting_day = decided_on.strftime("%-d %B %Y")
+    return _enter(
+        p,
+        outcome=DecisionOutcome.APPROVED_IN_PART,
+        route=DecisionRoute.MEETING,
+        decided_by=f"the {committee.name}, {meeting_day}, item {item.position}",
+        committee=committee,
+        meeting_item=item,
+        recorded_by=actor,
+        notes=notes,
+        decided_on=decided_on,
+        body_outcomes=rows,
     )
 
 
@@ -328,6 +398,7 @@ def _enter(
     chairs_action=None,
     notes: str = "",
     decided_on: datetime.date | None = None,
+    body_outcomes: list | None = None,
 ) -> DecisionEntry:
     """Write the register entry: who decided, under which delegation and SoRD version."""
     band = p.sord_band
@@ -351,6 +422,7 @@ def _enter(
         is_confidential=p.is_confidential,
         exemption_reason=p.exemption_reason,
         financial_value=p.financial_value,
+        body_outcomes=body_outcomes or [],
     )
     entry.deciders.set([d for d in deciders if d is not None])
     if p.decision_type.code == SORD_CHANGE_CODE:
@@ -370,6 +442,7 @@ def _enter(
             "delegation": band.pk if band else None,
             "sord_version": band.version.number if band else None,
             "meeting_item": meeting_item.pk if meeting_item else None,
+            "bodies": {b["body"]: b["outcome"] for b in body_outcomes} if body_outcomes else None,
             "proposal": p.reference,
         },
     )

@@ -8,8 +8,9 @@ from decimal import Decimal, InvalidOperation
 
 from decisions.models import DecisionEntry, ProposalStatus
 from governance.audit.selectors import events_for
+from governance.audit.sentences import register as register_sentences
+from governance.audit.sentences import sentence
 from governance.organisations.models import Organisation
-from governance.signoffs.models import SignOffStatus
 
 VERBS = {
     "proposal.created": "Raised as a draft",
@@ -28,14 +29,9 @@ VERBS = {
     "proposal.rejected": "Decision recorded: rejected",
     "proposal.withdrawn": "Withdrawn",
     "decision.registered": "Entered in the decision register",
-    f"signoff.{SignOffStatus.APPROVED}": "Signed off: approved",
-    f"signoff.{SignOffStatus.REJECTED}": "Signed off: rejected",
-    f"signoff.{SignOffStatus.ABSTAINED}": "Signed off: abstained",
-    "signoff.conflict_recorded": "Conflict of interest recorded",
-    "signoff.blocked": "Sign-off blocked: every signatory is conflicted",
-    "signoff.unblocked": "Sign-off unblocked",
-    "signoff.conflict_managed": "Conflict of interest managed by the chair",
 }
+# One place for every event's sentence (the sign-off verbs are the core's own).
+register_sentences(VERBS)
 
 FIELD_LABELS = {
     "title": "title",
@@ -148,7 +144,7 @@ def timeline(proposal) -> list[Event]:
             when=e.timestamp,
             who=_who(e),
             organisation=e.organisation.name if e.organisation_id else "",
-            what=VERBS.get(e.verb, e.verb),
+            what=sentence(e.verb),
             why=e.reason,
             detail=_detail(e.verb, e.changes or {}),
         )

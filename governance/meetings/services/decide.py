@@ -13,7 +13,8 @@ passed to the owning app through ``subject_type.on_board_decision`` in the same
 transaction. For committees in common, a decision binds an organisation only if its own
 body approved: the owning app is told "approved" when every body concerned (those of the
 record's parties) approved, "rejected" when none did; a split outcome is passed only to
-a subject type that registered ``on_body_decisions``.
+a subject type that registered ``on_body_decisions``. A decided record whose subject type
+is kept in the decision register (``register_facts``) is entered there too.
 """
 
 from __future__ import annotations
@@ -301,4 +302,12 @@ def _tell_owner(actor, m: Meeting, item: AgendaItem, decision: ItemDecision, res
         decided_on=selectors.meeting_date(m),
         decided_by=m.committee.name,
         item=item,
+    )
+    subjects.enter_in_register(
+        subject,
+        actor=actor,
+        outcome=outcome,
+        item=item,
+        notes=decision.resolution,
+        decided_on=selectors.meeting_date(m),
     )
