@@ -85,6 +85,30 @@ def test_the_data_table_alternative_matches(client, rics, register_of_risks):
         assert re.sub(r"<[^>]+>", "", cell).strip().startswith(str(n))
 
 
+def test_cell_links_are_named_by_their_visible_text(client, rics, register_of_risks):
+    """axe ``label-content-name-mismatch``: a link's accessible name starts with the text
+    it shows (the count), in the SVG and in the table alike."""
+    client.force_login(rics["secretariat"])
+    page = client.get("/risks/").content.decode()
+    svg = re.search(r"<svg [^>]*class=\"risk-heatmap\".*?</svg>", page, re.S).group(0)
+    root = ET.fromstring(svg)  # noqa: S314 - our own markup
+    links = root.findall("svg:a", NS)
+    assert len(links) == 25
+    for a in links:
+        shown = "".join(t.text for t in a.iter(f"{{{NS['svg']}}}text"))
+        assert shown == a.get("data-count")
+        assert a.get("aria-label").startswith(f"{shown} risk")
+    table = re.search(r'<table class="heatmap-table">.*?</table>', page, re.S).group(0)
+    table_links = re.findall(r"<a href=\"[^\"]*\"([^>]*)>(.*?)</a>", table, re.S)
+    assert len(table_links) == 5  # the cells with risks
+    for attrs, body in table_links:
+        assert "aria-label" not in attrs  # the name is the link's own text
+        visible = re.sub(r"<span class=\"nhsuk-u-visually-hidden\">.*?</span>", "", body)
+        name = re.sub(r"<[^>]+>", "", body)
+        assert visible.strip().isdigit() and name.startswith(visible.strip() + " risk")
+    assert '3<span class="nhsuk-u-visually-hidden"> risks: likelihood 3 (possible), ' in table
+
+
 def test_svg_is_accessible_and_escaped():
     counts = {(lk, cq): 0 for lk in range(1, 6) for cq in range(1, 6)}
     counts[(5, 5)] = 2
@@ -95,7 +119,10 @@ def test_svg_is_accessible_and_escaped():
     assert "2 risks" in root.find(f"svg:desc[@id='{desc_id}']", NS).text
     cell = root.find("svg:a[@data-likelihood='5'][@data-consequence='5']", NS)
     assert cell.get("href") == '/risks/?x="<5>"&c=5'  # escaped in the markup, parsed back
-    assert cell.get("aria-label").startswith("Likelihood 5 (Almost certain), consequence 5")
+    # the accessible name starts with the visible text, the count (axe label-content-name-mismatch)
+    assert cell.get("aria-label").startswith("2 risks: likelihood 5 (almost certain), consequence")
+    assert cell.find("svg:text[@class='count']", NS).text == "2"
+    assert [t.text for t in cell.iter(f"{{{NS['svg']}}}text")] == ["2"]  # the score is outside
     assert cell.find("svg:rect", NS).get("fill") == "#d5281b"
     # the PDF variant has no links
     assert "<a " not in str(charts.heat_map_svg(counts, links=False))

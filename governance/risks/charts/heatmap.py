@@ -38,11 +38,19 @@ class Cell:
 
     @property
     def label(self) -> str:
+        """The cell's accessible name. It starts with the count, the link's visible text
+        (WCAG 2.5.3 Label in Name; axe ``label-content-name-mismatch``)."""
+        return f"{self.count} {self.description}"
+
+    @property
+    def description(self) -> str:
+        """The words after the count, e.g. "risks: likelihood 3 (possible), …"."""
         risks = "risk" if self.count == 1 else "risks"
         return (
-            f"Likelihood {self.likelihood} ({scoring.LIKELIHOOD_LABELS[self.likelihood]}), "
-            f"consequence {self.consequence} ({scoring.CONSEQUENCE_LABELS[self.consequence]}): "
-            f"{self.count} {risks}, score {self.score} ({self.band.label.lower()})"
+            f"{risks}: likelihood {self.likelihood} "
+            f"({scoring.LIKELIHOOD_LABELS[self.likelihood].lower()}), consequence "
+            f"{self.consequence} ({scoring.CONSEQUENCE_LABELS[self.consequence].lower()}), "
+            f"score {self.score} ({self.band.label.lower()})"
         )
 
 
@@ -109,15 +117,18 @@ def heat_map_svg(
                     fill=cell.band.text_colour,
                     class_="count",
                 )
-                + text(
-                    cell.score,
-                    x=x + CELL - 6,
-                    y=y + 14,
-                    text_anchor="end",
-                    font_size=10,
-                    fill=cell.band.text_colour,
-                    aria_hidden="true",
-                )
+            )
+            # The score in the corner is drawn outside the link, so the link's visible
+            # text is the count alone (its accessible name starts with it).
+            score = text(
+                cell.score,
+                x=x + CELL - 6,
+                y=y + 14,
+                text_anchor="end",
+                font_size=10,
+                fill=cell.band.text_colour,
+                aria_hidden="true",
+                pointer_events="none",
             )
             data = {
                 "class_": "cell",
@@ -129,6 +140,7 @@ def heat_map_svg(
                 parts.append(tag("a", body, href=cell.url, aria_label=cell.label, **data))
             else:
                 parts.append(tag("g", body, **data))
+            parts.append(score)
     for rating in scoring.RATINGS:  # axis labels
         cx = LEFT + (rating - 1) * CELL + CELL / 2
         parts.append(text(rating, x=cx, y=TOP + 5 * CELL + 16, text_anchor="middle", font_size=12))
