@@ -31,3 +31,6 @@ class RisksConfig(AppConfig):
         from governance.workflow import register_flow
 
         register_flow(RiskSignOffFlow, icon="report_problem")
+        from governance.risks.audit_sentences import register_sentences
+
+        register_sentences()
