@@ -78,6 +78,66 @@ def compute_hash(prev_hash: str, record: Mapping) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+).encode
+_string = json.encoder.encode_basestring  # what canonical_json uses for str (C speedup)
+
+
+def _number(value) -> str:
+    return "null" if value is None else str(int(value))
+
+
+def row_hash(prev_hash: str, row: tuple) -> str:
+    """``compute_hash`` for a row of ``ROW_FIELDS`` (timestamp already formatted).
+
+    Builds the canonical text directly, in sorted key order, with one encoder built
+    once: the same bytes as ``canonical_json`` of the record, several times faster.
+    ``changes`` may be a dict or its JSON text (as read from the database).
+    """
+    (seq, timestamp, actor_id, actor, organisation_id, verb, target_type, target_id,
+     target_label, changes, reason, request_id) = row[:12]  # fmt: skip
+    if type(changes) is str:  # JSON text as the database returns it
+        changes = None if changes == "{}" else json.loads(changes)
+    text = "".join(
+        (
+            '{"actor":', _string(actor),
+            ',"actor_id":', _number(actor_id),
+            ',"changes":', "{}" if not changes else _CANONICAL(changes),
+            ',"organisation_id":', _number(organisation_id),
+            ',"reason":', _string(reason),
+            ',"request_id":', _string(request_id),
+            ',"seq":', str(seq),
+            ',"target_id":', _string(target_id),
+            ',"target_label":', _string(target_label),
+            ',"target_type":', _string(target_type),
+            ',"timestamp":', _string(timestamp),
+            ',"verb":', _string(verb),
+            "}",
+        )
+    )  # fmt: skip
+    return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
+
+
+# The order of a row for ``row_hash``/``verify_rows``: the hashed fields, then the hashes.
+ROW_FIELDS = (
+    "seq",
+    "timestamp",
+    "actor_id",
+    "actor",
+    "organisation_id",
+    "verb",
+    "target_type",
+    "target_id",
+    "target_label",
+    "changes",
+    "reason",
+    "request_id",
+    "prev_hash",
+    "hash",
+)
+
+
 @dataclass
 class VerifyResult:
     checked: int
@@ -109,6 +169,43 @@ def verify_records(records: Iterable[Mapping], head: Mapping | None = None) -> V
         if compute_hash(prev_hash, record) != record.get("hash"):
             return VerifyResult(checked, seq, f"event {seq} was altered")
         prev_hash = record["hash"]
+        expected_seq += 1
+        checked += 1
+    if head is not None and (head["seq"] != expected_seq - 1 or head["hash"] != prev_hash):
+        return VerifyResult(
+            checked,
+            expected_seq,
+            f"the trail ends at event {expected_seq - 1} but the chain "
+            f"head records event {head['seq']}: events were removed from the end",
+        )
+    return VerifyResult(checked)
+
+
+def verify_rows(
+    rows: Iterable[tuple],
+    head: Mapping | None = None,
+    *,
+    prev_hash: str = GENESIS_HASH,
+    first_seq: int = 1,
+) -> VerifyResult:
+    """``verify_records`` over tuples in ``ROW_FIELDS`` order (the fast path).
+
+    ``prev_hash``/``first_seq`` let a caller verify a stretch of the trail that starts
+    after the genesis (the hash and number the stretch must continue from).
+    """
+    expected_seq = first_seq
+    checked = 0
+    for row in rows:
+        seq = row[0]
+        if seq != expected_seq:
+            if seq > expected_seq:
+                return VerifyResult(checked, expected_seq, f"event {expected_seq} is missing")
+            return VerifyResult(checked, seq, f"event {seq} is out of order")
+        if row[12] != prev_hash:
+            return VerifyResult(checked, seq, f"event {seq} does not follow event {seq - 1}")
+        prev_hash = row[13]
+        if row_hash(row[12], row) != prev_hash:
+            return VerifyResult(checked, seq, f"event {seq} was altered")
         expected_seq += 1
         checked += 1
     if head is not None and (head["seq"] != expected_seq - 1 or head["hash"] != prev_hash):

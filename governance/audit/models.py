@@ -77,15 +77,22 @@ class AuditEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """The single row holding the newest event's number and hash.
+    """The single row holding the newest event's number and hash (and its predecessor's).
 
-    Appending locks this row (SELECT … FOR UPDATE) for the rest of the writing
-    transaction, so concurrent writers queue up and the chain never forks.
+    Appending moves this row in the statement that inserts the event (on PostgreSQL
+    one ``UPDATE … RETURNING`` feeding the ``INSERT``), which locks it for the rest of
+    the writing transaction: concurrent writers queue up and the chain never forks.
+    ``(seq, hash)`` is what a checkpoint of the trail records.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=chain.GENESIS_HASH)
+    prev_hash = models.CharField(
+        max_length=64,
+        default=chain.GENESIS_HASH,
+        help_text="The previous hash of the newest event (returned by the append).",
+    )
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="chainhead_single_row")]

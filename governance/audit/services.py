@@ -70,6 +70,86 @@ def audit_lock() -> ChainHead:
         return ChainHead.objects.select_for_update().get(id=1)
 
 
+def _payload_halves(record: dict) -> tuple[str, str]:
+    """The canonical JSON of ``record``'s hashed fields split around the ``seq`` value.
+
+    The database appends ``prefix || seq || suffix`` to the previous hash, so it can
+    number and hash the event in the statement that locks the head. The top-level
+    ``"seq":`` is the last structural one: only ``changes`` (before it) can nest
+    objects, and the fields after it are strings, in which quotes are escaped.
+    """
+    text = chain.canonical_json({name: record.get(name) for name in chain.HASHED_FIELDS})
+    prefix, marker, suffix = text.rpartition('"seq":0')
+    if not marker:
+        raise AuditError("could not place the event's number in its canonical form")
+    return prefix + '"seq":', suffix
+
+
+_PG_APPEND = """
+WITH moved AS (
+    UPDATE audit_chainhead
+    SET prev_hash = hash,
+        seq = seq + 1,
+        hash = encode(sha256(convert_to(hash || %s::text || (seq + 1)::text || %s::text,
+                                        'UTF8')), 'hex')
+    WHERE id = 1
+    RETURNING seq, prev_hash, hash
+)
+INSERT INTO audit_auditevent (seq, timestamp, actor_id, actor_label, organisation_id, verb,
+                              target_type, target_id, target_label, changes, reason,
+                              request_id, prev_hash, hash)
+SELECT moved.seq, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, moved.prev_hash,
+       moved.hash
+FROM moved
+RETURNING id, seq, prev_hash, hash
+"""
+
+
+def _append_postgresql(event: AuditEvent, record: dict) -> bool:
+    """Number, hash and insert ``event`` and move the head in ONE statement.
+
+    The head row is locked by that statement (the last thing most services do), so
+    the chain's serialisation point is as short and as late as it can be. Returns
+    False when there is no head row yet.
+    """
+    prefix, suffix = _payload_halves(record)
+    params = [
+        prefix,
+        suffix,
+        event.timestamp,
+        event.actor_id,
+        event.actor_label,
+        event.organisation_id,
+        event.verb,
+        event.target_type,
+        event.target_id,
+        event.target_label,
+        chain.canonical_json(event.changes),
+        event.reason,
+        event.request_id,
+    ]
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(_PG_APPEND, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    event.id, event.seq, event.prev_hash, event.hash = row
+    event._state.adding = False
+    event._state.db = transaction.get_connection().alias
+    return True
+
+
+def _append_portable(event: AuditEvent, record: dict) -> None:
+    """Lock the head, hash in Python, insert, move the head (SQLite and the rest)."""
+    head = audit_lock()
+    event.seq = record["seq"] = head.seq + 1
+    event.prev_hash = head.hash
+    event.hash = chain.compute_hash(head.hash, record)
+    event.save(force_insert=True)
+    head.prev_hash, head.seq, head.hash = head.hash, event.seq, event.hash
+    head.save(update_fields=["prev_hash", "seq", "hash"])
+
+
 def audit_record(
     *,
     actor,
@@ -83,20 +163,24 @@ def audit_record(
     """Append one event to the trail inside the caller's transaction.
 
     Must run inside ``transaction.atomic``: the event commits or rolls back with the
-    change it records. The chain head row is locked until that transaction ends.
+    change it records. The chain head row is locked from this call until that
+    transaction ends, so call it as late in the service as the change allows. On
+    PostgreSQL the append is one statement (the head is moved, the event numbered,
+    hashed and inserted together); elsewhere it is a locked read, an insert and an
+    update.
     """
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise AuditError("audit_record must be called inside the change's transaction")
     actor = actor if getattr(actor, "is_authenticated", False) else None
     # Store exactly what is hashed: the canonical JSON round-trip of the changes.
     clean_changes = json.loads(chain.canonical_json(changes or {}))
-    head = audit_lock()
     event = AuditEvent(
-        seq=head.seq + 1,
+        seq=0,
         timestamp=timezone.now(),
         actor=actor,
         actor_label=actor.get_username() if actor else "system",
-        organisation=organisation,
+        organisation_id=getattr(organisation, "pk", organisation),
         verb=verb,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
@@ -104,10 +188,128 @@ def audit_record(
         changes=clean_changes,
         reason=reason or "",
         request_id=current_request_id(),
-        prev_hash=head.hash,
     )
-    event.hash = chain.compute_hash(head.hash, event.as_record())
-    event.save(force_insert=True)
-    head.seq, head.hash = event.seq, event.hash
-    head.save(update_fields=["seq", "hash"])
+    if organisation is not None and isinstance(organisation, models.Model):
+        event.organisation = organisation
+    record = event.as_record()
+    if connection.vendor == "postgresql":
+        if not _append_postgresql(event, record):
+            audit_lock()  # creates the head row
+            if not _append_postgresql(event, record):
+                raise AuditError("the audit chain head is missing")
+    else:
+        _append_portable(event, record)
     return event
+
+
+def audit_bulk_append(records: Iterable[dict], *, batch_size: int = 5000) -> int:
+    """Append many events at once with a valid chain (for loading scale or demo data).
+
+    ``records`` yields dicts in the export's vocabulary, without ``seq`` or hashes:
+    ``timestamp`` (aware datetime), ``actor_id`` (or None), ``actor`` (the actor's
+    label; "system" when no actor), ``organisation_id`` (or None), ``verb``,
+    ``target_type`` (an ``app_label.model`` label), ``target_id``, ``target_label``,
+    ``changes`` (a JSON-ready dict), ``reason`` and ``request_id`` (optional, "").
+
+    Runs in one transaction holding the chain head's lock: numbers the events after
+    the current head, hashes each on its predecessor (``chain.compute_hash``, so the
+    stdlib verifier and ``verify_audit`` accept them), writes them in batches
+    (PostgreSQL ``COPY``, elsewhere ``bulk_create``) and moves the head once at the
+    end. Returns how many events were appended. Ordinary writes wait while it runs:
+    meant for seeding, not for request paths.
+    """
+    with transaction.atomic():
+        head = audit_lock()
+        seq, prev_hash = head.seq, head.hash
+        connection = transaction.get_connection()
+        count = 0
+        last_prev = prev_hash
+        batch: list[tuple] = []
+
+        def flush() -> None:
+            if not batch:
+                return
+            if connection.vendor == "postgresql":
+                _copy_rows(connection, batch)
+            else:
+                AuditEvent.objects.bulk_create(
+                    [AuditEvent(**dict(zip(_COLUMNS, row, strict=True))) for row in batch],
+                    batch_size=1000,
+                )
+            batch.clear()
+
+        for source in records:
+            seq += 1
+            changes = json.loads(chain.canonical_json(source.get("changes") or {}))
+            record = {
+                "seq": seq,
+                "timestamp": chain.format_timestamp(source["timestamp"]),
+                "actor_id": source.get("actor_id"),
+                "actor": source.get("actor") or "system",
+                "organisation_id": source.get("organisation_id"),
+                "verb": source["verb"],
+                "target_type": source["target_type"],
+                "target_id": str(source["target_id"]),
+                "target_label": str(source.get("target_label", ""))[:300],
+                "changes": changes,
+                "reason": source.get("reason") or "",
+                "request_id": source.get("request_id") or "",
+            }
+            digest = chain.compute_hash(prev_hash, record)
+            batch.append(
+                (
+                    seq,
+                    source["timestamp"],
+                    record["actor_id"],
+                    record["actor"],
+                    record["organisation_id"],
+                    record["verb"],
+                    record["target_type"],
+                    record["target_id"],
+                    record["target_label"],
+                    changes,
+                    record["reason"],
+                    record["request_id"],
+                    prev_hash,
+                    digest,
+                )
+            )
+            last_prev, prev_hash = prev_hash, digest
+            count += 1
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+        if count:
+            head.prev_hash, head.seq, head.hash = last_prev, seq, prev_hash
+            head.save(update_fields=["prev_hash", "seq", "hash"])
+    return count
+
+
+_COLUMNS = (
+    "seq",
+    "timestamp",
+    "actor_id",
+    "actor_label",
+    "organisation_id",
+    "verb",
+    "target_type",
+    "target_id",
+    "target_label",
+    "changes",
+    "reason",
+    "request_id",
+    "prev_hash",
+    "hash",
+)
+
+
+def _copy_rows(connection, rows: list[tuple]) -> None:
+    """Write rows with PostgreSQL COPY (psycopg 3), ``changes`` as JSON text."""
+    columns = ", ".join(_COLUMNS)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY audit_auditevent ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                row = list(row)
+                row[9] = chain.canonical_json(row[9])
+                copy.write_row(row)
