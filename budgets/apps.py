@@ -6,7 +6,7 @@ class BudgetsConfig(AppConfig):
     verbose_name = "Pooled budgets"
 
     def ready(self):
-        from budgets import policy
+        from budgets import place_registry, policy
         from budgets.models import Allocation, ContributionChange
         from budgets.money import gbp
         from governance import subjects
@@ -19,6 +19,7 @@ class BudgetsConfig(AppConfig):
                     f"{a.reference} {gbp(a.amount)} from {a.fund.name} to {a.recipient.name}"
                 ),
                 url=lambda a: f"/allocations/{a.pk}/",
+                **place_registry.allocation_hooks(),
             )
         )
         subjects.register(

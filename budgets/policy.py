@@ -12,6 +12,10 @@
 - Signing off: each contributing partner's authorised signatories (shared machinery).
 - Asking for a change to a contribution: whoever manages the fund, or the partner's
   secretariat or signatories.
+- Who decides a signed-off allocation from a fund hosted at place: the committee the
+  SoRD names for the fund's decision type and the amount (the place partnership within
+  its delegation, the ICB board above it), at a meeting; otherwise nobody further (it
+  is committed once signed off). Hosting a fund at place: the ICB secretariat.
 """
 
 from __future__ import annotations
@@ -125,3 +129,18 @@ def can_request_change(user, contribution: Contribution) -> bool:
 
 def can_withdraw_change(user, change) -> bool:
     return user.pk == change.requested_by_id or can_manage(user, change.contribution.fund)
+
+
+def deciding_committee(allocation: Allocation):
+    """The committee that must decide ``allocation`` at a meeting after sign-off, or None
+    (a fund not hosted at place, or a band delegated to an officer)."""
+    fund = allocation.fund
+    if fund.host_committee_id is None:
+        return None
+    from governance import subjects
+
+    return subjects.delegated_committee(fund.decision_type_code, allocation.amount)
+
+
+def can_host_at_place(user) -> bool:
+    return permissions.is_system_secretariat(user)

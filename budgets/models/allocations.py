@@ -13,6 +13,9 @@ class AllocationStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted: pool manager review"
     RETURNED = "returned", "Returned to the requester"
     IN_SIGNOFF = "in_signoff", "Partner sign-off"
+    # a fund hosted at place: signed off, waiting for the committee the SoRD names
+    AWAITING_DECISION = "awaiting", "Awaiting the committee's decision"
+    DECLINED = "declined", "Not approved by the committee"
     COMMITTED = "committed", "Committed"
     REJECTED = "rejected", "Not signed off by the partners"
     FAILED = "failed", "Failed at commit: no longer fits"
@@ -23,8 +26,13 @@ OPEN_STATUSES = (
     AllocationStatus.SUBMITTED,
     AllocationStatus.RETURNED,
     AllocationStatus.IN_SIGNOFF,
+    AllocationStatus.AWAITING_DECISION,
 )
-IN_FLIGHT_STATUSES = (AllocationStatus.SUBMITTED, AllocationStatus.IN_SIGNOFF)
+IN_FLIGHT_STATUSES = (
+    AllocationStatus.SUBMITTED,
+    AllocationStatus.IN_SIGNOFF,
+    AllocationStatus.AWAITING_DECISION,
+)
 
 
 class Allocation(models.Model):
@@ -33,6 +41,8 @@ class Allocation(models.Model):
     Submitted → pool manager review (accept, or return with a reason) → sign-off by
     every partner with a non-zero contribution → commit, which reserves the money in
     the ledger if it still fits (else the allocation fails and nothing is committed).
+    From a fund hosted at place, a signed-off allocation first awaits the decision of
+    the committee the SoRD names, taken at a meeting.
     """
 
     reference = models.CharField(max_length=20, editable=False)

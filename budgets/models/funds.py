@@ -33,6 +33,12 @@ class PooledFund(models.Model):
     The host organisation keeps the accounts; the pool manager (a person) runs the
     fund, reviews allocation requests and reports quarterly. The financial year runs
     from 1 April of ``financial_year`` to 31 March of the next calendar year.
+
+    A fund hosted at place (e.g. a Better Care Fund) names the place partnership
+    (``host_committee``) and the SoRD decision type its allocations are decided under
+    (``decision_type_code``): once its partners have signed an allocation off, the
+    committee the SoRD names for the amount decides it at a meeting (the place within
+    its delegation, the ICB board above it) before the money is committed.
     """
 
     reference = models.CharField(max_length=20, editable=False)
@@ -62,6 +68,19 @@ class PooledFund(models.Model):
     activated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.TextField(blank=True)
+    host_committee = models.ForeignKey(
+        "meetings.Committee",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="funds_hosted",
+        help_text="The place partnership that hosts the fund, if any.",
+    )
+    decision_type_code = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The SoRD decision type its allocations are decided under (hosted funds).",
+    )
 
     class Meta:
         ordering = ["-financial_year", "name"]
@@ -80,6 +99,11 @@ class PooledFund(models.Model):
             models.CheckConstraint(
                 condition=Q(financial_year__gte=2000, financial_year__lte=2100),
                 name="pooledfund_year_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(host_committee__isnull=True, decision_type_code="")
+                | (Q(host_committee__isnull=False) & ~Q(decision_type_code="")),
+                name="pooledfund_hosted_names_decision_type",
             ),
         ]
 

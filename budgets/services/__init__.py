@@ -25,6 +25,10 @@ from budgets.services.funds import (
     scheme_line_set_forecast,
     scheme_line_update,
 )
+from budgets.services.place import (
+    allocation_decide_at_meeting,
+    fund_host_at_place,
+)
 from budgets.services.ledger import (
     allocation_commit,
     allocation_commit_step,
@@ -33,6 +37,8 @@ from budgets.services.ledger import (
 )
 
 __all__ = [
+    "allocation_decide_at_meeting",
+    "fund_host_at_place",
     "allocation_commit",
     "allocation_commit_step",
     "allocation_create",

@@ -62,14 +62,15 @@ def _signed_off(a: Allocation) -> bool:
 
 
 @transaction.atomic
-def allocation_commit(*, actor, allocation: Allocation) -> Allocation:
+def allocation_commit(*, actor, allocation: Allocation, decided_at=None) -> Allocation:
     """Reserve the allocation's money in the ledger, if it still fits.
 
     The fund row and the scheme line row are locked (SELECT … FOR UPDATE) before the
     balances are read, so concurrent commits against one fund queue and each sees the
     others' commitments: together they can never overspend the fund or the line. An
     allocation that no longer fits is marked failed with the reason, and nothing is
-    committed.
+    committed. ``decided_at``: the agenda item of the meeting that approved an
+    allocation awaiting a committee's decision (see ``budgets.services.place``).
     """
     locks.audit_first()
     a = Allocation.objects.only("fund_id", "scheme_line_id").get(pk=allocation.pk)
@@ -77,10 +78,18 @@ def allocation_commit(*, actor, allocation: Allocation) -> Allocation:
     line = locks.lock_line(a.scheme_line_id)
     a = locks.lock_allocation(a.pk)
     a.fund, a.scheme_line = fund, line
-    if a.status != AllocationStatus.IN_SIGNOFF or not _signed_off(a):
+    before = a.status
+    wanted = AllocationStatus.AWAITING_DECISION if decided_at else AllocationStatus.IN_SIGNOFF
+    if a.status != wanted or not _signed_off(a):
         raise ValidationError(
             f"Only an allocation signed off by every contributing partner is committed; "
             f"{a.reference} is {a.get_status_display().lower()}."
+        )
+    memo = f"Signed off by the contributing partners (round {a.signoff_round})."
+    if decided_at is not None:
+        memo = (
+            f"Signed off by the contributing partners and approved by the "
+            f"{decided_at.meeting.committee.name}, item {decided_at.position}."
         )
     problem = _no_longer_fits(a)
     if problem:
@@ -91,7 +100,7 @@ def allocation_commit(*, actor, allocation: Allocation) -> Allocation:
             actor,
             "allocation.commit_failed",
             a,
-            {"status": {"before": AllocationStatus.IN_SIGNOFF, "after": a.status}},
+            {"status": {"before": before, "after": a.status}},
             problem,
         )
         notifications.concluded(a, "not committed", problem)
@@ -104,7 +113,7 @@ def allocation_commit(*, actor, allocation: Allocation) -> Allocation:
         allocation=a,
         scheme_line=line,
         reference=a.reference,
-        memo=f"Signed off by the contributing partners (round {a.signoff_round}).",
+        memo=memo,
     )
     a.status = AllocationStatus.COMMITTED
     a.committed_at = timezone.now()
@@ -114,7 +123,7 @@ def allocation_commit(*, actor, allocation: Allocation) -> Allocation:
         "allocation.committed",
         a,
         {
-            "status": {"before": AllocationStatus.IN_SIGNOFF, "after": a.status},
+            "status": {"before": before, "after": a.status},
             "amount": str(a.amount),
             "ledger_entry": entry.pk,
         },
@@ -125,8 +134,15 @@ def allocation_commit(*, actor, allocation: Allocation) -> Allocation:
 
 def allocation_commit_step(activation) -> None:
     """Flow step after every partner signed off (runs in the last signatory's
-    transaction)."""
-    allocation_commit(actor=None, allocation=Allocation(pk=activation.process.artifact_object_id))
+    transaction): commit, or, from a fund hosted at place, wait for the committee the
+    SoRD names to decide at a meeting (``budgets.services.place``)."""
+    from budgets.services.place import allocation_await_decision, needs_meeting
+
+    a = Allocation.objects.select_related("fund").get(pk=activation.process.artifact_object_id)
+    if needs_meeting(a):
+        allocation_await_decision(allocation=a)
+    else:
+        allocation_commit(actor=None, allocation=a)
 
 
 def _money_change(

@@ -30,9 +30,11 @@ def delegated_committee(decision_type_code: str, value: Decimal):
 
 
 def _band(code: str, value: Decimal):
-    dtype = DecisionType.objects.filter(code=code).first() if code else None
-    if dtype is None:
+    if not code:
         return None
+    dtype = DecisionType.objects.filter(code=code).first()
+    if dtype is None:
+        raise ValidationError(f"There is no decision type “{code}” in the SoRD.")
     return band_for(dtype, Decimal(value), version_in_force())
 
 
