@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Set up and run the project with nothing but Python 3.11+ (standard library only).
+"""Set up and run the project with Python 3.11+ (standard library only) and npm.
 
-    python3 dev.py serve   # venv, dependencies, migrations, demo data, then serve :8000
+    python3 dev.py serve   # venv, pip and npm packages, migrations, demo data, serve :8000
     python3 dev.py test    # venv, dependencies, then the whole test suite (pytest)
 
     python3 dev.py serve --port 8010   # another port
@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import venv
@@ -29,6 +30,8 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
+# Inside node_modules, so deleting that folder installs it again.
+NODE_STAMP = ROOT / "node_modules" / ".installed-lock"
 
 
 def run(*args: str | Path, env: dict | None = None) -> None:
@@ -48,6 +51,24 @@ def ensure_environment() -> None:
         run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
         run(PY, "-m", "pip", "install", "--quiet", "-e", ".[dev]")
         STAMP.write_text(digest)
+    ensure_node_modules()
+
+
+def ensure_node_modules() -> None:
+    """The NHS.UK frontend (and axe-core for the browser tests), exactly as
+    package-lock.json pins them: `npm ci` again whenever the lock file changes."""
+    lock = ROOT / "package-lock.json"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if NODE_STAMP.exists() and NODE_STAMP.read_text() == digest:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit(
+            "npm (Node.js 18 or newer) is needed to install the NHS.UK frontend "
+            "(e.g. `apt-get install npm`); then run this command again."
+        )
+    run(npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund")
+    NODE_STAMP.write_text(digest)
 
 
 def serve_options(argv: list[str]) -> argparse.Namespace:

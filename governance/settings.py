@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "governance.meetings",
     "governance.packs",
     "governance.demo",
+    "governance.ui",
     "governance.tokens",
     "governance.ops",
     "decisions",
@@ -154,7 +155,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The NHS.UK frontend's compiled CSS, JS and images, installed from the npm registry by
+# `npm ci` (dev.py does it), served under /static/nhsuk/ (checked by governance.ui.checks).
+NHSUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
+STATICFILES_DIRS = [BASE_DIR / "static", ("nhsuk", NHSUK_FRONTEND_DIR)]
 # WhiteNoise serves static files with DEBUG off. After `manage.py collectstatic` (which a
 # deployment runs) they get compressed, cache-busting names and far-future expiry; until
 # then (a checkout running its tests) they are served from the apps as they are.
