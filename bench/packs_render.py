@@ -1,6 +1,12 @@
 """Benchmark: board packs of realistic size through ``render_pack``.
 
     .venv/bin/python bench/packs_render.py [--pages 60,200] [--public]
+    .venv/bin/python bench/packs_render.py --compare --pages 300 --variant public
+
+``--compare`` measures the pack beside its reference in the same run: plain WeasyPrint
+on the same HTML and CSS (untagged, and tagged), each in a fresh process of its own,
+alternating, ``--rounds`` times; it prints every figure, the best of each and the
+ratios (time and peak memory, RSS of the process that renders).
 
 Builds packs of roughly the requested sizes (a dozen-plus items with full cover sheets,
 papers of prose and tables, and uploaded appendices: a finance report, a landscape
@@ -65,8 +71,8 @@ def appendix(pages: int, title: str, landscape: bool = False) -> bytes:
 def build_spec(target_pages: int, variant: str):
     from governance.packs.spec import PackAppendix, PackItem, PackSpec
 
-    # Calibrated on this content: pages ≈ 20 + 40 × scale.
-    scale = max(0.3, (target_pages - 20) / 40)
+    # Calibrated on this content: public pages ≈ 20 + 33 × scale.
+    scale = max(0.3, (target_pages - 20) / 33)
 
     def n(base: int) -> int:
         return max(1, round(base * scale))
@@ -141,11 +147,134 @@ def build_spec(target_pages: int, variant: str):
     )
 
 
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _one(kind: str, spec_file: str) -> dict:
+    """One measurement in this (fresh) process; the spec comes pickled from the parent."""
+    import pickle
+
+    spec = pickle.loads(Path(spec_file).read_bytes())  # noqa: S301 - written by our parent
+    if kind.startswith("plain"):
+        from weasyprint import CSS, HTML
+
+        from governance.packs import pipeline
+        from governance.packs.layout import PACK_CSS, build_html
+
+        sources = pipeline._open_appendices(spec)
+        html = build_html(spec, {key: source.landscape for key, source in sources.items()})
+        started, cpu = time.perf_counter(), time.process_time()
+        document = HTML(string=html).render(stylesheets=[CSS(string=PACK_CSS)])
+        pdf = document.write_pdf(pdf_tags=kind == "plain-tagged")
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        return {
+            "seconds": seconds,
+            "cpu": cpu,
+            "peak_mib": _peak_mib(),
+            "pages": len(document.pages),
+            "bytes": len(pdf),
+        }
+    import django
+
+    django.setup()
+    from governance.packs.engine import render_pack
+
+    started, cpu = time.perf_counter(), _cpu()
+    pack = render_pack(spec, time_limit=900)
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak = max(pack.peak_memory_kib / 1024, children)
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "peak_mib": peak,
+        "pages": pack.page_count,
+        "bytes": len(pack.pdf),
+    }
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its (waited-for) children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def compare(pages: int, variant: str, rounds: int, kinds: list[str]) -> None:
+    import json
+    import pickle
+    import platform
+    import subprocess
+    import tempfile
+
+    spec = build_spec(pages, variant)
+    with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as fh:
+        fh.write(pickle.dumps(spec))
+    print(
+        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}"
+    )
+    results: dict[str, list[dict]] = {kind: [] for kind in kinds}
+    for round_no in range(1, rounds + 1):
+        for kind in kinds:
+            out = (
+                subprocess.run(  # noqa: S603 - this script
+                    [sys.executable, __file__, "--one", kind, "--spec-file", fh.name],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
+            figures = json.loads(out)
+            results[kind].append(figures)
+            print(
+                f"round {round_no} {kind:>14}: {figures['seconds']:6.2f} s "
+                f"(cpu {figures['cpu']:6.2f} s) "
+                f"{figures['peak_mib']:6.0f} MiB {figures['pages']:4d} pages "
+                f"{figures['bytes'] / 1e6:5.2f} MB",
+                flush=True,
+            )
+    os.unlink(fh.name)
+    best = {kind: min(rows, key=lambda r: r["seconds"]) for kind, rows in results.items()}
+    cpu = {kind: min(r["cpu"] for r in rows) for kind, rows in results.items()}
+    peak = {kind: min(r["peak_mib"] for r in rows) for kind, rows in results.items()}
+    reference = best["plain"]
+    print(f"best of {rounds} ({variant}, {reference['pages']} pages):")
+    for kind in kinds:
+        print(
+            f"  {kind:>14}: {best[kind]['seconds']:6.2f} s = "
+            f"{best[kind]['seconds'] / reference['seconds']:.2f}x plain; "
+            f"cpu {cpu[kind]:.2f} s = {cpu[kind] / cpu['plain']:.2f}x plain; "
+            f"peak {peak[kind]:.0f} MiB = {peak[kind] / peak['plain']:.2f}x plain; "
+            f"{best[kind]['bytes'] / 1e6:.2f} MB"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", default="60,200")
     parser.add_argument("--public", action="store_true", help="render the public variant too")
+    parser.add_argument("--compare", action="store_true", help="pack beside plain WeasyPrint")
+    parser.add_argument("--variant", default="public")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--kinds", default="pack,plain,plain-tagged")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--spec-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one:
+        import json
+
+        print(json.dumps(_one(args.one, args.spec_file)))
+        return
+    if args.compare:
+        import django
+
+        django.setup()
+        compare(int(args.pages.split(",")[0]), args.variant, args.rounds, args.kinds.split(","))
+        return
     import django
 
     django.setup()

@@ -148,3 +148,4 @@ class RenderedPack:
     pdf_ua: bool = False
     warnings: list[str] = field(default_factory=list)
     duration_ms: int = 0
+    peak_memory_kib: int = 0  # the render process's peak RSS (0 when rendered in-process)

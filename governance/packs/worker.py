@@ -4,15 +4,31 @@ Started by ``governance.packs.engine.render_pack``. Reads ``WORKDIR/request.pick
 (written by the parent moments before, in a private temporary directory), applies its
 own CPU and memory limits, renders, and writes ``WORKDIR/result.pickle`` or
 ``WORKDIR/error.json``. Progress goes to stdout as one JSON object a line. It loads
-WeasyPrint and pypdf, not Django, and opens no network connection.
+WeasyPrint, pikepdf and pypdf, not Django, and opens no network connection.
+
+Warm start (``python -m governance.packs.worker --serve``, the default): starting a
+fresh interpreter and importing WeasyPrint costs ~0.7 s a render, so the engine keeps
+one small *fork server* per application process. The server is a fresh interpreter
+(never a fork of the Django process: no Django, no database connections, no secrets in
+memory beyond the environment) that imports the renderer and lays out one tiny page to
+load the fonts, then waits on a UNIX socket. For each render it receives the work
+directory and the write end of a progress pipe, and forks a child that starts its own
+session, applies the same CPU and memory limits, renders exactly as above and exits:
+every render is still its own process, killed with its process group on a timeout, and
+nothing one render does can reach the next. The server records each child's pid
+(``WORKDIR/pid``) and, once it has reaped it, its exit status (``WORKDIR/status``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
 import resource
+import select
+import signal
+import socket
 import sys
 import traceback
 from pathlib import Path
@@ -38,7 +54,12 @@ def _progress(percent: int, message: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    workdir = Path(argv[1])
+    if argv[1:2] == ["--serve"]:
+        return serve(socket.socket(fileno=0))
+    return run(Path(argv[1]))
+
+
+def run(workdir: Path) -> int:
     # Our own parent wrote this file in a private (0700) directory a moment ago.
     request = pickle.loads((workdir / "request.pickle").read_bytes())  # noqa: S301
     _limit(request.get("memory_mb"), request.get("cpu_seconds"))
@@ -59,10 +80,82 @@ def main(argv: list[str]) -> int:
         traceback.print_exc()
         _write_error(workdir, "crash", f"{type(exc).__name__}: {exc}")
         return EXIT_CRASH
+    result.peak_memory_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     partial = workdir / "result.pickle.part"
     partial.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(partial, workdir / "result.pickle")
     return EXIT_OK
+
+
+def _warm() -> None:
+    """Import the renderer and lay out one tiny page, so fonts are loaded once."""
+    from governance.packs.layout import PACK_CSS
+    from governance.render_engine import CSS, HTML
+
+    HTML(string="<p>Warm up: 0123456789 <b>bold</b> <i>italic</i></p>").write_pdf(
+        stylesheets=[CSS(string=PACK_CSS)], pdf_tags=True
+    )
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    partial = path.with_name(path.name + ".part")
+    partial.write_text(text)
+    os.replace(partial, path)
+
+
+def _child(sock: socket.socket, workdir: Path, progress_fd: int) -> None:
+    """In the forked child: own session, progress pipe as stdout, stderr to the log."""
+    code = EXIT_CRASH
+    try:
+        os.setsid()
+        sock.close()
+        os.dup2(progress_fd, 1)
+        os.close(progress_fd)
+        log = os.open(workdir / "stderr.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.dup2(log, 2)
+        os.close(log)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        code = run(workdir)
+    except BaseException:  # the child must always exit, never return into the loop
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+
+
+def serve(sock: socket.socket) -> int:
+    """The fork server's loop (see the module docstring). Ends when the engine's end of
+    the socket closes (its process exited)."""
+    _warm()
+    children: dict[int, Path] = {}
+    while True:
+        readable, _, _ = select.select([sock], [], [], 0.02 if children else None)
+        if readable:
+            message, fds, _flags, _addr = socket.recv_fds(sock, 4096, 1)
+            if not message:
+                return EXIT_OK
+            if len(fds) != 1:
+                for fd in fds:
+                    os.close(fd)
+                continue
+            workdir = Path(message.decode())
+            pid = os.fork()
+            if pid == 0:
+                _child(sock, workdir, fds[0])
+            os.close(fds[0])
+            children[pid] = workdir
+            with contextlib.suppress(OSError):  # the engine may have given up already
+                _write_atomic(workdir / "pid", str(pid))
+        while children:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            workdir = children.pop(pid, None)
+            if workdir is not None:
+                with contextlib.suppress(OSError):
+                    _write_atomic(workdir / "status", str(os.waitstatus_to_exitcode(status)))
 
 
 if __name__ == "__main__":

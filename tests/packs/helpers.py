@@ -96,7 +96,7 @@ def loose(title: str) -> str:
 
 def agenda_page_refs(agenda_text: str, number: str, title: str) -> int:
     """The page number printed on the agenda line of item ``number``."""
-    match = re.search(rf"^{re.escape(number)} {loose(title)}\b.*?^(\d+)$", agenda_text, re.M | re.S)
+    match = re.search(rf"^{re.escape(number)}\s+{loose(title)}\b.*?^(\d+)$", agenda_text, re.M | re.S)
     assert match, f"agenda line for item {number} ({title}) not found"
     return int(match.group(1))
 
