@@ -96,7 +96,8 @@ def loose(title: str) -> str:
 
 def agenda_page_refs(agenda_text: str, number: str, title: str) -> int:
     """The page number printed on the agenda line of item ``number``."""
-    match = re.search(rf"^{re.escape(number)}\s+{loose(title)}\b.*?^(\d+)$", agenda_text, re.M | re.S)
+    pattern = rf"^{re.escape(number)}\s+{loose(title)}\b.*?^(\d+)$"
+    match = re.search(pattern, agenda_text, re.M | re.S)
     assert match, f"agenda line for item {number} ({title}) not found"
     return int(match.group(1))
 
