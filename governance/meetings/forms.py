@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.templatetags.static import PrefixNode
 
 from governance.forms import add_service_errors
 from governance.meetings.models import (
@@ -222,7 +223,12 @@ def rich_text_attrs(rows: int) -> dict:
         f"{tag}[{'|'.join(sorted(ALLOWED_ATTRIBUTES[tag]))}]" if tag in ALLOWED_ATTRIBUTES else tag
         for tag in sorted(ALLOWED_TAGS)
     )
-    return {"rows": rows, "data-rich-text": "paper", "data-valid-elements": elements}
+    return {
+        "rows": rows,
+        "data-rich-text": "paper",
+        "data-valid-elements": elements,
+        "data-editor-base": PrefixNode.handle_simple("STATIC_URL") + "tinymce",
+    }
 
 
 class PaperForm(forms.Form):

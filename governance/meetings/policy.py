@@ -71,3 +71,18 @@ def can_edit_paper(user, paper) -> bool:
     return paper.author_id == getattr(user, "pk", None) or can_manage(
         user, paper.item.meeting.committee
     )
+
+
+def can_update_action(user, action, *, managed: set[int] | bool | None = False) -> bool:
+    """Update an action's progress: its owner, or the secretariat running its committee.
+
+    The action log passes ``managed`` (``managed_committee_ids(user)``, looked up once) so
+    a long list costs no query an action; the page shows the link only when this is true.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if action.owner_id == user.pk:
+        return True
+    if managed is False:
+        return can_manage(user, action.committee)
+    return managed is None or action.committee_id in managed

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from governance.meetings.views import committees, conduct, meetings, minutes, papers, public
+from governance.meetings.views import (
+    committees,
+    conduct,
+    irreversible,
+    meetings,
+    minutes,
+    papers,
+    public,
+)
 
 app_name = "meetings"
 
@@ -19,13 +27,13 @@ urlpatterns = [
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
     path("meetings/<int:pk>/cancel/", meetings.meeting_cancel, name="meeting-cancel"),
-    path("meetings/<int:pk>/close/", meetings.meeting_close, name="meeting-close"),
+    path("meetings/<int:pk>/close/", irreversible.meeting_close, name="meeting-close"),
     path("meetings/<int:pk>/items/new/", meetings.item_new, name="item-new"),
     path("meetings/<int:pk>/table/", meetings.table, name="table"),
     path("meetings/<int:pk>/packs/", meetings.packs_generate, name="packs-generate"),
     path("meetings/items/<int:pk>/edit/", meetings.item_edit, name="item-edit"),
     path("meetings/items/<int:pk>/move/", meetings.item_move, name="item-move"),
-    path("meetings/items/<int:pk>/remove/", meetings.item_remove, name="item-remove"),
+    path("meetings/items/<int:pk>/remove/", irreversible.item_remove, name="item-remove"),
     path("meetings/packs/<int:pk>/", meetings.pack_download, name="pack-download"),
     # papers
     path("meetings/items/<int:pk>/paper/", papers.paper_page, name="paper"),

@@ -384,7 +384,10 @@ def test_meeting_end_to_end(
         )
     )
     assert Action.objects.get(description__startswith="Negotiate").is_confidential
-    ok(client.post(reverse("meetings:meeting-close", args=[meeting.pk])))
+    # closing is confirmed on its own page first ("what will happen")
+    close = reverse("meetings:meeting-close", args=[meeting.pk])
+    assert "can no longer be changed" in client.get(close).content.decode()
+    ok(client.post(close, {"confirm": "yes"}))
 
     # --- minutes: drafted, edited, approved at the next meeting, published ----------------
     ok(client.post(reverse("meetings:minutes", args=[meeting.pk]), {"action": "draft"}))

@@ -137,3 +137,8 @@ class Action(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_ACTION_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open after its due date (UK calendar)."""
+        return self.is_open and self.due_date < timezone.localdate()

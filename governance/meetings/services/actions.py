@@ -73,12 +73,10 @@ def action_update(*, actor, action: Action, reason: str = "", **fields) -> Actio
     if unknown:
         raise ValueError(f"Unknown fields: {sorted(unknown)}")
     a = Action.objects.select_for_update().select_related("committee").get(pk=action.pk)
-    manager = policy.can_manage(actor, a.committee)
-    if not manager:
-        if a.owner_id != actor.pk:
-            raise PermissionDenied("Only the action's owner or the secretariat can update it.")
-        if set(fields) - {"status", "progress"}:
-            raise PermissionDenied("The owner may update the progress and status only.")
+    if not policy.can_update_action(actor, a):
+        raise PermissionDenied("Only the action's owner or the secretariat can update it.")
+    if not policy.can_manage(actor, a.committee) and set(fields) - {"status", "progress"}:
+        raise PermissionDenied("The owner may update the progress and status only.")
     before = snapshot(a, FIELDS)
     for key, value in fields.items():
         setattr(a, key, value.strip() if isinstance(value, str) and key != "status" else value)

@@ -55,6 +55,21 @@ def _running_jobs(meeting):
     )
 
 
+def _requested_jobs(request, meeting):
+    """The pack jobs named in ``?jobs=`` (those "Generate packs" just queued), so the page
+    follows them to the end: "Generating 2 packs", then "2 packs ready"."""
+    from governance.packs.selectors import jobs_visible_to
+
+    ids = [int(x) for x in request.GET.get("jobs", "").split(",")[:4] if x.isdigit()]
+    if not ids:
+        return []
+    return list(
+        jobs_visible_to(request.user)
+        .filter(pk__in=ids, kind=packs.JOB_KIND, params__meeting=meeting.pk)
+        .order_by("pk")
+    )
+
+
 @login_required
 def meeting_detail(request, pk):
     meeting = meeting_or_404(request.user, pk)
@@ -75,6 +90,7 @@ def meeting_detail(request, pk):
         for item in items
     ]
     jobs = list(_running_jobs(meeting))
+    pack_jobs = _requested_jobs(request, meeting) or jobs
     return render(
         request,
         "meetings/meeting.html",
@@ -88,6 +104,7 @@ def meeting_detail(request, pk):
             "public_pack": selectors.latest_full_pack(meeting, PackVariant.PUBLIC),
             "versions": PackVersion.objects.filter(meeting=meeting).order_by("variant", "-number"),
             "jobs": [{"job": j, "url": job_status_url(j.pk)} for j in jobs],
+            "pack_jobs": pack_jobs,
             "due": selectors.papers_due_date(meeting),
             "publication": selectors.publication_date(meeting),
             "published": selectors.is_published(meeting),
@@ -141,18 +158,6 @@ def meeting_cancel(request, pk):
 
 
 @login_required
-@require_POST
-def meeting_close(request, pk):
-    meeting = managed_meeting(request.user, pk)
-    try:
-        agenda.meeting_close(actor=request.user, meeting=meeting)
-        messages.success(request, "The meeting is recorded as held.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("meetings:run", pk=meeting.pk)
-
-
-@login_required
 def item_new(request, pk):
     meeting = managed_meeting(request.user, pk)
     form = ItemForm(request.POST or None, initial={"part": 1, "purpose": "decision"})
@@ -195,18 +200,6 @@ def item_move(request, pk):
 
 
 @login_required
-@require_POST
-def item_remove(request, pk):
-    item = item_or_404(request.user, pk, manage=True)
-    try:
-        agenda.item_remove(actor=request.user, item=item)
-        messages.success(request, "The item was removed.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("meetings:meeting", pk=item.meeting_id)
-
-
-@login_required
 def table(request, pk):
     """Table a proposal ready for decision, an escalated risk … in one action."""
     meeting = managed_meeting(request.user, pk)
@@ -242,12 +235,14 @@ def table(request, pk):
 @require_POST
 def packs_generate(request, pk):
     meeting = managed_meeting(request.user, pk)
+    url = reverse("meetings:meeting", args=[meeting.pk])
     try:
         jobs = packs.packs_generate(actor=request.user, meeting=meeting)
-        messages.success(request, f"Generating {len(jobs)} pack(s).")
+        # the page follows these jobs ("Generating 2 packs", then "2 packs ready")
+        url += "?jobs=" + ",".join(str(j.pk) for j in jobs)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#packs")
+    return redirect(url + "#packs")
 
 
 @login_required

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from governance.meetings import policy, selectors
 from governance.meetings.forms import ActionUpdateForm
 from governance.meetings.models import Minutes, MinutesStatus
 from governance.meetings.services import actions, minutes
 from governance.meetings.views.common import attempt, private_meeting_or_404
+from governance.meetings.views.irreversible import confirm_page
 
 
 @login_required
@@ -23,6 +25,9 @@ def minutes_page(request, pk):
         if not can_manage:
             raise PermissionDenied("Only the secretariat edits minutes.")
         action = request.POST.get("action")
+        if action == "redraft" and request.POST.get("confirm") != "yes":
+            # redrafting discards every edit: only from the confirmation page
+            return _confirm_redraft(request, meeting)
         try:
             if action in ("draft", "redraft"):
                 minutes.minutes_draft(
@@ -48,6 +53,8 @@ def minutes_page(request, pk):
             return redirect("meetings:minutes", pk=meeting.pk)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+    elif request.GET.get("confirm") == "redraft" and can_manage and mn is not None:
+        return _confirm_redraft(request, meeting)
     return render(
         request,
         "meetings/minutes.html",
@@ -61,25 +68,41 @@ def minutes_page(request, pk):
     )
 
 
+def _confirm_redraft(request, meeting):
+    """Redrafting replaces the draft with a fresh one from the record: say so first."""
+    url = reverse("meetings:minutes", args=[meeting.pk])
+    return confirm_page(
+        request,
+        title="Redraft the minutes from the record?",
+        back=url,
+        action=url,
+        fields={"action": "redraft"},
+        consequences=[
+            "Every edit made to the draft minutes is discarded.",
+            "The attendance and each item's minute are written again from the meeting's "
+            "record (attendance, declarations, votes and decisions).",
+        ],
+        button="Redraft and discard the edits",
+    )
+
+
 @login_required
 def action_log(request):
     visible = selectors.actions_visible_to(request.user)
     status = request.GET.get("status", "open")
     if status == "open":
         visible = visible.filter(status__in=["open", "in_progress"])
-    return render(
-        request,
-        "meetings/actions.html",
-        {"actions": visible.order_by("due_date")[:500], "status": status},
-    )
+    rows = list(visible.order_by("due_date")[:500])
+    managed = policy.managed_committee_ids(request.user)
+    for a in rows:  # the same rule as action_edit: only links the user may follow
+        a.can_update = policy.can_update_action(request.user, a, managed=managed)
+    return render(request, "meetings/actions.html", {"actions": rows, "status": status})
 
 
 @login_required
 def action_edit(request, pk):
     action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
-    if not (
-        policy.can_manage(request.user, action.committee) or action.owner_id == request.user.pk
-    ):
+    if not policy.can_update_action(request.user, action):
         raise PermissionDenied("Only the action's owner or the secretariat can update it.")
     form = ActionUpdateForm(
         request.POST or None, initial={"status": action.status, "progress": action.progress}
