@@ -149,3 +149,4 @@ class RenderedPack:
     warnings: list[str] = field(default_factory=list)
     duration_ms: int = 0
     peak_memory_kib: int = 0  # the render process's peak RSS (0 when rendered in-process)
+    cpu_ms: int = 0  # CPU time of the render process(es) (0 when rendered in-process)

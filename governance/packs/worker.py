@@ -80,7 +80,9 @@ def run(workdir: Path) -> int:
         traceback.print_exc()
         _write_error(workdir, "crash", f"{type(exc).__name__}: {exc}")
         return EXIT_CRASH
-    result.peak_memory_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result.peak_memory_kib = usage.ru_maxrss
+    result.cpu_ms = int((usage.ru_utime + usage.ru_stime) * 1000)
     partial = workdir / "result.pickle.part"
     partial.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(partial, workdir / "result.pickle")
