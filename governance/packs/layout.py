@@ -113,7 +113,14 @@ def _time_cell(item: PackItem) -> str:
     return "<br>".join(parts)
 
 
-def _agenda_row(view: ItemView) -> str:
+def _pageref(anchor: str, pages: dict[str, int] | None) -> str:
+    """A page reference: WeasyPrint's ``target-counter()``, or (parts) the number known."""
+    if pages is None:
+        return f'<a class="pageref" href="#{anchor}"></a>'
+    return f'<a class="pageno" href="#{anchor}">{int(pages[anchor])}</a>'
+
+
+def _agenda_row(view: ItemView, pages: dict[str, int] | None = None) -> str:
     item = view.item
     if view.withheld:
         business = (
@@ -129,11 +136,11 @@ def _agenda_row(view: ItemView) -> str:
     return (
         f'<tr><td class="time">{_time_cell(item)}</td><td class="num">{_e(view.number)}</td>'
         f"<td>{business}</td>"
-        f'<td class="page"><a class="pageref" href="#{view.anchor}"></a></td></tr>'
+        f'<td class="page">{_pageref(view.anchor, pages)}</td></tr>'
     )
 
 
-def _agenda(views: list[ItemView]) -> str:
+def _agenda(views: list[ItemView], pages: dict[str, int] | None = None) -> str:
     rows, part = [], None
     for view in views:
         if view.item.part != part:
@@ -146,7 +153,7 @@ def _agenda(views: list[ItemView]) -> str:
                 rows.append(
                     f'<tr class="resolution"><td colspan="4">{_e(RESOLUTION_TEXT)}</td></tr>'
                 )
-        rows.append(_agenda_row(view))
+        rows.append(_agenda_row(view, pages))
     head = (
         '<thead><tr><th scope="col">Time</th><th scope="col">Item</th>'
         '<th scope="col">Business</th><th scope="col">Page</th></tr></thead>'
@@ -168,7 +175,10 @@ def _cover_sheet(item: PackItem) -> str:
     return f'<h2>Cover sheet</h2><table class="cover-sheet">{rows}</table>' if rows else ""
 
 
-def _item(view: ItemView, appendix_pages: dict[tuple[int, int], list[bool]], marking: str) -> str:
+def _item(
+    view: ItemView, appendix_pages: dict[tuple[int, int], list[bool]] | None, marking: str
+) -> str:
+    """An item's section; its appendices too unless ``appendix_pages`` is None (parts)."""
     item = view.item
     meta = " · ".join(
         filter(
@@ -196,28 +206,38 @@ def _item(view: ItemView, appendix_pages: dict[tuple[int, int], list[bool]], mar
     paper = clean_html(item.paper_html)
     if paper:
         out.append(f'<h2>Paper</h2><div class="paper">{paper}</div>')
-    if item.appendices:
-        out.append('<h2>Appendices</h2><ol class="appendix-list">')
-        for n, appendix in enumerate(item.appendices):
-            pages = len(appendix_pages[(view.index, n)])
-            anchor = f"apx-{view.index}-{n}"
-            out.append(
-                f"<li>Appendix {appendix_letter(n)}: {_e(appendix.title)} "
-                f"({pages} page{'s' if pages != 1 else ''}, from page "
-                f'<a class="pageref" href="#{anchor}"></a>)</li>'
-            )
-        out.append("</ol>")
-        for n, appendix in enumerate(item.appendices):
-            for page_no, landscape in enumerate(appendix_pages[(view.index, n)]):
-                cls = "apx-page landscape" if landscape else "apx-page"
-                if page_no == 0:
-                    label = f"Appendix {appendix_letter(n)}: {appendix.title}"
-                    out.append(
-                        f'<div class="{cls}" id="apx-{view.index}-{n}" data-bm="{_e(label)}"></div>'
-                    )
-                else:
-                    out.append(f'<div class="{cls}"></div>')
+    if item.appendices and appendix_pages is not None:
+        out.append(_appendices(view, appendix_pages))
     out.append("</section>")
+    return "".join(out)
+
+
+def _appendices(
+    view: ItemView,
+    appendix_pages: dict[tuple[int, int], list[bool]],
+    pages: dict[str, int] | None = None,
+) -> str:
+    """An item's list of appendices and one placeholder box per appendix page."""
+    out = ['<h2>Appendices</h2><ol class="appendix-list">']
+    for n, appendix in enumerate(view.item.appendices):
+        count = len(appendix_pages[(view.index, n)])
+        anchor = f"apx-{view.index}-{n}"
+        out.append(
+            f"<li>Appendix {appendix_letter(n)}: {_e(appendix.title)} "
+            f"({count} page{'s' if count != 1 else ''}, from page "
+            f"{_pageref(anchor, pages)})</li>"
+        )
+    out.append("</ol>")
+    for n, appendix in enumerate(view.item.appendices):
+        for page_no, landscape in enumerate(appendix_pages[(view.index, n)]):
+            cls = "apx-page landscape" if landscape else "apx-page"
+            if page_no == 0:
+                label = f"Appendix {appendix_letter(n)}: {appendix.title}"
+                out.append(
+                    f'<div class="{cls}" id="apx-{view.index}-{n}" data-bm="{_e(label)}"></div>'
+                )
+            else:
+                out.append(f'<div class="{cls}"></div>')
     return "".join(out)
 
 
@@ -234,18 +254,16 @@ def _withheld(views: list[ItemView]) -> str:
     )
 
 
-def build_html(spec: PackSpec, appendix_pages: dict[tuple[int, int], list[bool]]) -> str:
-    """The whole pack as HTML. ``appendix_pages[(item index, appendix n)]`` lists, for
-    each page of that appendix, whether it is landscape."""
-    views = public_items(spec)
-    variant = "Public pack" if spec.is_public else "Members' pack"
-    packname = f"{spec.committee}, {format_when(spec.meeting_datetime)}"
-    meta = [f'<meta name="author" content="{_e(spec.author)}">'] if spec.author else []
-    if spec.subject:
-        meta.append(f'<meta name="description" content="{_e(spec.subject)}">')
-    if spec.keywords:
-        meta.append(f'<meta name="keywords" content="{_e(", ".join(spec.keywords))}">')
-    meta.append('<meta name="generator" content="ICS governance engine">')
+def _variant(spec: PackSpec) -> str:
+    return "Public pack" if spec.is_public else "Members' pack"
+
+
+def _marking(spec: PackSpec, view: ItemView) -> str:
+    return "PART 2: PRIVATE" if view.item.part == 2 else _variant(spec)
+
+
+def _cover(spec: PackSpec) -> str:
+    variant = _variant(spec)
     if spec.is_public:
         variant_note = "Public pack: papers for the items taken in public."
     else:
@@ -267,17 +285,73 @@ def build_html(spec: PackSpec, appendix_pages: dict[tuple[int, int], list[bool]]
     if spec.published_note:
         cover.append(f'<p class="note">{_e(spec.published_note)}</p>')
     cover.append("</section>")
+    return "".join(cover)
 
-    body = ["".join(cover), _agenda(views)]
-    for view in views:
-        if not view.withheld:
-            marking = "PART 2: PRIVATE" if view.item.part == 2 else variant
-            body.append(_item(view, appendix_pages, marking))
-    withheld = [v for v in views if v.withheld]
-    if withheld:
-        body.append(_withheld(withheld))
+
+def _document(spec: PackSpec, body: list[str]) -> str:
+    packname = f"{spec.committee}, {format_when(spec.meeting_datetime)}"
+    meta = [f'<meta name="author" content="{_e(spec.author)}">'] if spec.author else []
+    if spec.subject:
+        meta.append(f'<meta name="description" content="{_e(spec.subject)}">')
+    if spec.keywords:
+        meta.append(f'<meta name="keywords" content="{_e(", ".join(spec.keywords))}">')
+    meta.append('<meta name="generator" content="ICS governance engine">')
     return (
         f'<!DOCTYPE html><html lang="{_e(spec.language)}"><head><meta charset="utf-8">'
         f"<title>{_e(spec.title)}</title>{''.join(meta)}</head>"
         f'<body data-packname="{_e(packname)}">{"".join(body)}</body></html>'
     )
+
+
+def build_html(spec: PackSpec, appendix_pages: dict[tuple[int, int], list[bool]]) -> str:
+    """The whole pack as HTML. ``appendix_pages[(item index, appendix n)]`` lists, for
+    each page of that appendix, whether it is landscape."""
+    views = public_items(spec)
+    body = [_cover(spec), _agenda(views)]
+    for view in views:
+        if not view.withheld:
+            body.append(_item(view, appendix_pages, _marking(spec, view)))
+    withheld = [v for v in views if v.withheld]
+    if withheld:
+        body.append(_withheld(withheld))
+    return _document(spec, body)
+
+
+# Parts (governance.packs.parts): the same pack as separate documents, each starting on
+# a new page, so they can be laid out concurrently and the unchanged ones reused. Page
+# numbers inside a part are literal (known when the part is built), and the footer's
+# "Page N of M" is drawn over every page afterwards.
+
+
+def front_part_html(spec: PackSpec, pages: dict[str, int]) -> str:
+    """Cover and agenda with the items' page numbers written in. Each item's anchor is
+    also here as an empty span, so the agenda's links are kept; the merge points those
+    names at the real pages."""
+    views = public_items(spec)
+    anchors = "".join(f'<span id="{v.anchor}"></span>' for v in views)
+    agenda = _agenda(views, pages).replace("<h1>Agenda</h1>", f"<h1>Agenda{anchors}</h1>", 1)
+    return _document(spec, [_cover(spec), agenda])
+
+
+def item_part_html(spec: PackSpec, view: ItemView) -> str:
+    """One item's section without its appendices: independent of where it lands."""
+    return _document(spec, [_item(view, None, _marking(spec, view))])
+
+
+def appendix_part_html(
+    spec: PackSpec,
+    view: ItemView,
+    appendix_pages: dict[tuple[int, int], list[bool]],
+    pages: dict[str, int],
+) -> str:
+    """An item's appendix list (page numbers written in) and its placeholder pages."""
+    body = (
+        f'<section class="item part-{view.item.part}" '
+        f'data-marking="{_e(_marking(spec, view))}">'
+        f"{_appendices(view, appendix_pages, pages)}</section>"
+    )
+    return _document(spec, [body])
+
+
+def withheld_part_html(spec: PackSpec) -> str:
+    return _document(spec, [_withheld([v for v in public_items(spec) if v.withheld])])
