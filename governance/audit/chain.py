@@ -81,41 +81,55 @@ def compute_hash(prev_hash: str, record: Mapping) -> str:
 _CANONICAL = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
 ).encode
-_string = json.encoder.encode_basestring  # what canonical_json uses for str (C speedup)
+_scan = json.JSONDecoder().scan_once  # (obj, end) from the C scanner: no whitespace pass
 
 
-def _number(value) -> str:
-    return "null" if value is None else str(int(value))
+def _one_encoder():
+    """A reusable C encoder with ``canonical_json``'s settings (no circular check: the
+    values come from JSON), or None where the C speedups are missing."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return None
+    try:
+        encoder = make(
+            None, _default, json.encoder.encode_basestring, None, ":", ",", True, False, True
+        )
+        sample = {"b": [1, "é\n", None], "a": {"x": True}}
+        if "".join(encoder(sample, 0)) != canonical_json(sample):
+            return None
+    except TypeError:
+        return None
+    return encoder
+
+
+_ENCODER = _one_encoder()
 
 
 def row_hash(prev_hash: str, row: tuple) -> str:
     """``compute_hash`` for a row of ``ROW_FIELDS`` (timestamp already formatted).
 
-    Builds the canonical text directly, in sorted key order, with one encoder built
-    once: the same bytes as ``canonical_json`` of the record, several times faster.
-    ``changes`` may be a dict or its JSON text (as read from the database).
+    Encodes the row with one C encoder built once: the same bytes as
+    ``canonical_json`` of the record, several times faster. ``changes`` may be a dict
+    or its JSON text (as read from the database).
     """
-    (seq, timestamp, actor_id, actor, organisation_id, verb, target_type, target_id,
-     target_label, changes, reason, request_id) = row[:12]  # fmt: skip
+    changes = row[9]
     if type(changes) is str:  # JSON text as the database returns it
-        changes = None if changes == "{}" else json.loads(changes)
-    text = "".join(
-        (
-            '{"actor":', _string(actor),
-            ',"actor_id":', _number(actor_id),
-            ',"changes":', "{}" if not changes else _CANONICAL(changes),
-            ',"organisation_id":', _number(organisation_id),
-            ',"reason":', _string(reason),
-            ',"request_id":', _string(request_id),
-            ',"seq":', str(seq),
-            ',"target_id":', _string(target_id),
-            ',"target_label":', _string(target_label),
-            ',"target_type":', _string(target_type),
-            ',"timestamp":', _string(timestamp),
-            ',"verb":', _string(verb),
-            "}",
-        )
-    )  # fmt: skip
+        changes = {} if changes == "{}" else _scan(changes, 0)[0]
+    record = {
+        "seq": row[0],
+        "timestamp": row[1],
+        "actor_id": row[2],
+        "actor": row[3],
+        "organisation_id": row[4],
+        "verb": row[5],
+        "target_type": row[6],
+        "target_id": row[7],
+        "target_label": row[8],
+        "changes": changes,
+        "reason": row[10],
+        "request_id": row[11],
+    }
+    text = "".join(_ENCODER(record, 0)) if _ENCODER is not None else _CANONICAL(record)
     return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
 
 

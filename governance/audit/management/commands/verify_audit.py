@@ -8,8 +8,17 @@ from governance.audit.selectors import verify_chain
 class Command(BaseCommand):
     help = "Verify the audit trail's hash chain; exits non-zero naming the first broken event."
 
-    def handle(self, *args, **options):
-        result = verify_chain()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes verifying stretches of a long trail in parallel "
+            "(default: the CPUs, up to 4; 1 for one process).",
+        )
+
+    def handle(self, *args, workers=None, **options):
+        result = verify_chain(workers=workers)
         self.stdout.write(f"{result.checked} events checked")
         if not result.ok:
             raise CommandError(
