@@ -309,6 +309,12 @@ API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Without a broker: the app's own runner threads (governance/packs/runner.py), so the
+# request that queues a job returns at once; PACK_JOBS_INLINE=1 runs jobs in the
+# committing request instead (the test suite's default, see tests/conftest.py).
+PACK_JOBS_INLINE = env_bool("PACK_JOBS_INLINE", False)
+PACK_JOBS_THREADS = env_int("PACK_JOBS_THREADS", 2)
+PACK_JOBS_POLL_SECONDS = env_int("PACK_JOBS_POLL_SECONDS", 30)
 CELERY_TIMEZONE = TIME_ZONE
 # Our LOGGING (one line per event, JSON when asked) also applies inside workers.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -41,6 +41,14 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _jobs_inline(settings):
+    """Background jobs (board packs) run in the committing request, so a test that clicks
+    "Generate packs" finds the packs straight after. The app's runner threads are tested
+    in tests/packs/test_runner.py (and by the browser journeys), which switch this off."""
+    settings.PACK_JOBS_INLINE = True
+
+
+@pytest.fixture(autouse=True)
 def _audit_triggers(request):
     """Keep the audit table append-only in every database test.
 

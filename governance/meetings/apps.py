@@ -8,10 +8,14 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from governance.demo.registry import register_seeder
-        from governance.meetings.services.packs import JOB_KIND, render_meeting_pack
+        from governance.meetings.services.packs import (
+            JOB_KIND,
+            pack_job_label,
+            render_meeting_pack,
+        )
         from governance.packs.jobs import register_job
 
-        register_job(JOB_KIND, render_meeting_pack)
+        register_job(JOB_KIND, render_meeting_pack, label=pack_job_label)
 
         from governance.meetings.demo import seed_meetings
         from governance.meetings.demo_partnerships import seed_partnerships

@@ -14,9 +14,14 @@ An app registers a kind once, from its ``AppConfig.ready``::
 
 and queues work with ``job_enqueue(actor=user, kind="meetings.pack", params={...})``.
 After the enqueuing transaction commits, the job goes to Celery when
-``settings.CELERY_BROKER_URL`` is set, and otherwise runs in-process straight away
-(so the embedded default needs no broker). Either way ``job_run`` does the work and
-records progress, the result or the failure; the UI polls ``packs:job-status``.
+``settings.CELERY_BROKER_URL`` is set; otherwise to the app's own runner
+(``governance.packs.runner``: a few daemon threads in each web process, so the embedded
+default needs no broker and the click still returns at once). Outside a web process
+(``manage.py`` commands), or with ``PACK_JOBS_INLINE`` (the test suite's default), it runs
+in the committing thread instead. Whoever runs it claims
+the job first with a conditional update, so a job runs once however many runners see it;
+``job_run`` does the work and records progress, the result or the failure; the UI polls
+``packs:job-status``. A failed job can be queued again with ``job_retry``.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -58,17 +63,19 @@ ReportProgress = Callable[[int, str], None]
 JobFunc = Callable[[RenderJob, ReportProgress], "JobResult | tuple"]
 
 _REGISTRY: dict[str, JobFunc] = {}
+_LABELS: dict[str, Callable[[RenderJob], str]] = {}
 
 
 class JobFailed(Exception):
     """Raise from a job function to fail the job with this message for the user."""
 
 
-def register_job(kind: str, func: JobFunc) -> None:
+def register_job(kind: str, func: JobFunc, *, label: Callable[[RenderJob], str] | None = None):
     """Register ``func(job, report_progress)`` as the worker for ``kind``.
 
-    Registering the same function again is harmless; another function under a kind
-    already taken is an error.
+    ``label(job)`` names a job of this kind to people ("Public pack"); without it the
+    job is "Job 12". Registering the same function again is harmless; another function
+    under a kind already taken is an error.
     """
     if not kind or len(kind) > 64:
         raise ValueError("A job kind is 1–64 characters, e.g. 'meetings.pack'.")
@@ -76,11 +83,24 @@ def register_job(kind: str, func: JobFunc) -> None:
     if existing is not None and existing is not func:
         raise ValueError(f"Job kind {kind!r} is already registered to {existing!r}.")
     _REGISTRY[kind] = func
+    if label is not None:
+        _LABELS[kind] = label
 
 
 def unregister_job(kind: str) -> None:
     """Remove a kind (for tests)."""
     _REGISTRY.pop(kind, None)
+    _LABELS.pop(kind, None)
+
+
+def job_label(job: RenderJob) -> str:
+    """What a job is called on screen, e.g. "Members' pack"."""
+    label = _LABELS.get(job.kind)
+    try:
+        return (label(job) if label else "") or f"Job {job.pk}"
+    except Exception:  # a label never breaks a page
+        logger.exception("Label of job %s failed", job.pk)
+        return f"Job {job.pk}"
 
 
 def registered_kinds() -> list[str]:
@@ -133,19 +153,25 @@ def _dispatch(job_id: int) -> None:
             logger.exception("Could not send job %s to the queue", job_id)
             job_fail(job_id=job_id, message=f"The job queue could not be reached ({exc}).")
         return
-    job_run(job_id)
+    from governance.packs import runner
+
+    if getattr(settings, "PACK_JOBS_INLINE", False) or not runner.enabled():
+        job_run(job_id)
+        return
+    runner.wake()
 
 
 def _claim(job_id: int) -> RenderJob | None:
+    """Take a queued job for this runner: one conditional UPDATE (queued -> running), so
+    of two runners racing for it exactly one gets a row back, on SQLite and PostgreSQL."""
     with transaction.atomic():
-        job = RenderJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status != JobStatus.QUEUED:
+        now = timezone.now()
+        taken = RenderJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, started_at=now, progress=0, message="Starting"
+        )
+        if not taken:
             return None  # gone, or already taken (e.g. a redelivered Celery message)
-        job.status = JobStatus.RUNNING
-        job.started_at = timezone.now()
-        job.progress = 0
-        job.message = "Starting"
-        job.save(update_fields=["status", "started_at", "progress", "message"])
+        job = RenderJob.objects.get(pk=job_id)
         audit_record(
             actor=None,
             verb="job.start",
@@ -183,7 +209,7 @@ def _as_result(value) -> JobResult:
 
 
 def job_run(job_id: int) -> RenderJob | None:
-    """Run a queued job: claim it, call its kind's function, record the outcome.
+    """Run queued job ``job_id`` here: claim it, call its kind's function, record the outcome.
 
     Returns the job as it ended, or None if it was not queued (already taken). Never
     raises for a failing job function: the failure is recorded on the job.
@@ -191,6 +217,29 @@ def job_run(job_id: int) -> RenderJob | None:
     job = _claim(job_id)
     if job is None:
         return None
+    return _execute(job)
+
+
+def job_claim_next() -> RenderJob | None:
+    """Claim the oldest queued job of a registered kind, or None when there is none (or
+    other runners took every candidate first)."""
+    candidates = RenderJob.objects.filter(
+        status=JobStatus.QUEUED, kind__in=list(_REGISTRY)
+    ).order_by("created_at", "pk")
+    for job_id in candidates.values_list("pk", flat=True)[:10]:
+        job = _claim(job_id)
+        if job is not None:
+            return job
+    return None
+
+
+def job_run_next() -> RenderJob | None:
+    """Claim and run the oldest queued job; None when there was nothing to run."""
+    job = job_claim_next()
+    return None if job is None else _execute(job)
+
+
+def _execute(job: RenderJob) -> RenderJob:
     started = time.monotonic()
     try:
         func = _REGISTRY.get(job.kind)
@@ -276,3 +325,52 @@ def jobs_fail_stale(*, older_than: datetime.timedelta) -> int:
         job_fail(job_id=job_id, message="The job did not finish: its worker stopped or was lost.")
         count += 1
     return count
+
+
+def job_may_retry(user, job: RenderJob) -> bool:
+    """Who may queue a failed job again: whoever asked for it, and the ICB secretariat
+    (auditors follow jobs but change nothing)."""
+    from governance import permissions
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return job.created_by_id == user.pk or permissions.is_system_secretariat(user)
+
+
+def job_retry(*, actor, job_id: int) -> RenderJob:
+    """Queue a failed job again (same kind and parameters, same id, so the page that
+    follows it keeps following it); it starts once this transaction commits."""
+    with transaction.atomic():
+        job = RenderJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or not job_may_retry(actor, job):
+            raise PermissionDenied("You cannot retry this job.")
+        if job.status != JobStatus.FAILED:
+            raise ValidationError("Only a failed job can be retried.")
+        if job.kind not in _REGISTRY:
+            raise ValidationError(f"Jobs of kind {job.kind!r} can no longer be run.")
+        reason = job.message
+        job.status = JobStatus.QUEUED
+        job.progress = 0
+        job.message = "Waiting to start"
+        job.started_at = None
+        job.finished_at = None
+        job.duration_ms = None
+        job.save(
+            update_fields=[
+                "status",
+                "progress",
+                "message",
+                "started_at",
+                "finished_at",
+                "duration_ms",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            verb="job.retry",
+            target=job,
+            changes={"status": {"before": JobStatus.FAILED, "after": JobStatus.QUEUED}},
+            reason=f"Previous attempt failed: {reason}"[:500],
+        )
+        transaction.on_commit(lambda: _dispatch(job.pk), robust=True)
+    return job

@@ -1,4 +1,5 @@
-"""Job status and result download. Included by governance/urls.py at ``jobs/``."""
+"""A job's page, status, result download and retry. Included by governance/urls.py at
+``jobs/``."""
 
 from django.urls import path
 
@@ -7,6 +8,8 @@ from governance.packs import views
 app_name = "packs"
 
 urlpatterns = [
+    path("<int:pk>/", views.job_detail, name="job"),
     path("<int:pk>/status/", views.job_status, name="job-status"),
+    path("<int:pk>/retry/", views.job_retry, name="job-retry"),
     path("<int:pk>/download/", views.job_download, name="job-download"),
 ]

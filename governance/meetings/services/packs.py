@@ -165,6 +165,14 @@ def pack_record(
     return pv
 
 
+def pack_job_label(job) -> str:
+    """A pack job's name on screen: "Members' pack" or "Public pack"."""
+    variant = (job.params or {}).get("variant")
+    if variant not in PackVariant.values:
+        return ""
+    return str(PackVariant(variant).label)
+
+
 def render_meeting_pack(job, report_progress):
     """The ``meeting_pack`` job: render the planned versions of one variant and keep them.
     The job's own result is the last (full) pack rendered."""
