@@ -235,6 +235,8 @@ def render_pack(
     memory_mb: int | None = None,
     roots: list[Root] | None = None,
     pdf_ua: bool = True,
+    parts: bool | None = None,
+    workers: int | None = None,
 ) -> RenderedPack:
     """Render ``spec`` to one numbered PDF in an isolated process with a time limit.
 
@@ -242,6 +244,11 @@ def render_pack(
     Raises :class:`PackError` if the spec cannot be rendered (message for the user),
     :class:`PackRenderTimeout` if it overran ``time_limit`` seconds, or
     :class:`PackRenderError` if the renderer failed.
+
+    With ``parts`` (default: setting ``PACKS_RENDER_PARTS``, True) the pack is rendered
+    in parts (``governance.packs.parts``) on ``workers`` render processes at once
+    (default: setting ``PACKS_RENDER_WORKERS``, 2), reusing the parts already rendered
+    with the same HTML and CSS (kept under ``PACKS_PRIVATE_ROOT/pack-parts``).
     """
     if not isinstance(spec, PackSpec):
         raise TypeError("render_pack expects a PackSpec")
@@ -256,23 +263,100 @@ def render_pack(
         "cpu_seconds": int(limit) + 5,
         "pdf_ua": pdf_ua,
     }
+    if parts is None:
+        parts = _setting("PACKS_RENDER_PARTS", True)
+    deadline = time.monotonic() + limit
+    try:
+        if parts and spec.items:
+            return _render_in_parts(spec, request, deadline, progress, workers)
+        return _job(request, deadline, progress)
+    except PackRenderTimeout:
+        raise PackRenderTimeout(
+            f"Rendering the pack took longer than {limit:.0f} seconds and was stopped."
+        ) from None
+
+
+def _renderer_version() -> str:
+    from importlib.metadata import version
+
+    return " ".join(f"{name} {version(name)}" for name in ("weasyprint", "pydyf", "pikepdf"))
+
+
+def _part_cache():
+    from governance.packs.partcache import PartCache
+
+    root = _setting("PACKS_PRIVATE_ROOT", None)
+    return PartCache(Path(root) / "pack-parts" if root else None)
+
+
+def _balance(parts: list[tuple[str, str]], workers: int) -> list[list[tuple[str, str]]]:
+    """Share the parts between the workers, largest first, by the length of their HTML."""
+    groups: list[list[tuple[str, str]]] = [[] for _ in range(max(1, workers))]
+    sizes = [0] * len(groups)
+    for name, html in sorted(parts, key=lambda part: -len(part[1])):
+        emptiest = sizes.index(min(sizes))
+        groups[emptiest].append((name, html))
+        sizes[emptiest] += len(html)
+    return [group for group in groups if group]
+
+
+def render_body_parts(group: list[tuple[str, str]], request: dict, deadline: float):
+    """Lay out and write some body parts in one render process (one of the workers)."""
+    return _job({**request, "spec": None, "kind": "bodies", "parts": group}, deadline)
+
+
+def _render_in_parts(
+    spec: PackSpec, request: dict, deadline: float, progress: Progress | None, workers
+) -> RenderedPack:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from governance.packs import parts as packparts
+    from governance.packs.layout import PACK_CSS
+    from governance.packs.partcache import part_key
+
+    report = progress or (lambda _pct, _msg: None)
+    workers = int(workers or _setting("PACKS_RENDER_WORKERS", 2))
+    bodies = packparts.body_parts(spec)
+    css = PACK_CSS + packparts.PARTS_CSS
+    keys = {name: part_key(html, css, _renderer_version()) for name, html in bodies}
+    cache = _part_cache()
+    found = {name: cache.get(keys[name], name) for name, _html in bodies}
+    missing = [(name, html) for name, html in bodies if found[name] is None]
+    report(10, f"Laying out {len(missing)} of {len(bodies)} parts")
+    done, peak, cpu = {}, 0, 0
+    if missing:
+        groups = _balance(missing, workers)
+        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+            futures = [pool.submit(render_body_parts, g, request, deadline) for g in groups]
+            for future in futures:
+                result = future.result()
+                peak, cpu = max(peak, result.peak_memory_kib), cpu + result.cpu_ms
+                for part in result.parts:
+                    done[part.name] = part
+                    cache.put(keys[part.name], part)
+    report(80, "Numbering and joining the parts")
+    ordered = [found[name] or done[name] for name, _html in bodies]
+    pack = _job({**request, "kind": "finish", "bodies": ordered}, deadline, progress)
+    pack.peak_memory_kib = max(peak, pack.peak_memory_kib)
+    pack.cpu_ms += cpu
+    pack.parts_rendered = [name for name, _html in missing]
+    pack.parts_reused = [name for name, _html in bodies if found[name] is not None]
+    return pack
+
+
+def _job(request: dict, deadline: float, progress: Progress | None = None):
+    """Run one request in a render process; its result (or the error it reported)."""
     warm = _setting("PACKS_RENDER_WARM", True)
     with tempfile.TemporaryDirectory(prefix="pack-render-") as tmp:
         workdir = Path(tmp)
         (workdir / "request.pickle").write_bytes(
             pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         )
-        deadline = time.monotonic() + limit
-        try:
-            returncode = (_run_warm if warm else _run_cold)(workdir, deadline, progress)
-        except PackRenderTimeout:
-            raise PackRenderTimeout(
-                f"Rendering the pack took longer than {limit:.0f} seconds and was stopped."
-            ) from None
+        returncode = (_run_warm if warm else _run_cold)(workdir, deadline, progress)
         return _outcome(returncode, workdir)
 
 
-def _outcome(returncode: int, workdir: Path) -> RenderedPack:
+def _outcome(returncode: int, workdir: Path):
     result = workdir / "result.pickle"
     if returncode == 0 and result.exists():
         # Written by our own worker into our private temporary directory.

@@ -115,6 +115,7 @@ class PackURLFetcher(URLFetcher):
         self.process_response.clear()
         self.roots = list(roots or [])
         self.refused: list[str] = []
+        self.files: list[str] = []  # our own files asked for (found or not)
 
     def fetch(self, url, headers=None):  # WeasyPrint's signature
         try:
@@ -132,6 +133,7 @@ class PackURLFetcher(URLFetcher):
         if scheme == "data":
             return self._data(url)
         if url.startswith(BASE_URL):
+            self.files.append(url[:200])
             return self._file(url)
         shown = url if len(url) <= 80 else url[:77] + "..."
         raise URLRefused(f"Refused to fetch {shown!r}: packs load no external resources.")

@@ -150,3 +150,5 @@ class RenderedPack:
     duration_ms: int = 0
     peak_memory_kib: int = 0  # the render process's peak RSS (0 when rendered in-process)
     cpu_ms: int = 0  # CPU time of the render process(es) (0 when rendered in-process)
+    parts_rendered: list[str] = field(default_factory=list)  # rendered in parts: laid out
+    parts_reused: list[str] = field(default_factory=list)  # ... and taken from the cache

@@ -63,13 +63,10 @@ def run(workdir: Path) -> int:
     # Our own parent wrote this file in a private (0700) directory a moment ago.
     request = pickle.loads((workdir / "request.pickle").read_bytes())  # noqa: S301
     _limit(request.get("memory_mb"), request.get("cpu_seconds"))
-    from governance.packs.pipeline import render_here
     from governance.packs.spec import PackError
 
     try:
-        result = render_here(
-            request["spec"], request.get("roots"), _progress, pdf_ua=request.get("pdf_ua", True)
-        )
+        result = _job(request)
     except PackError as exc:
         _write_error(workdir, "input", str(exc))
         return EXIT_INPUT
@@ -87,6 +84,26 @@ def run(workdir: Path) -> int:
     partial.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(partial, workdir / "result.pickle")
     return EXIT_OK
+
+
+def _job(request: dict):
+    """The work asked for: a whole pack (the default), or, for a pack rendered in parts
+    (``governance.packs.parts``), some of its body parts, or the rest and the merge."""
+    kind = request.get("kind", "pack")
+    roots = request.get("roots")
+    if kind == "bodies":
+        from governance.packs.parts import PartsDone, render_bodies
+
+        return PartsDone(render_bodies(request["parts"], roots))
+    if kind == "finish":
+        from governance.packs.parts import finish
+
+        return finish(
+            request["spec"], roots, request["bodies"], request.get("pdf_ua", True), _progress
+        )
+    from governance.packs.pipeline import render_here
+
+    return render_here(request["spec"], roots, _progress, pdf_ua=request.get("pdf_ua", True))
 
 
 def _warm() -> None:
