@@ -46,6 +46,10 @@ class BudgetsConfig(AppConfig):
         from governance.demo.registry import register_seeder
 
         register_seeder("budgets", seed_budgets, order=30)
+        from budgets.demo_place import seed_place_funds
+
+        # after the place partnerships (61) and the SoRD that delegates to them (65)
+        register_seeder("place-funds", seed_place_funds, order=67)
         from budgets.audit_sentences import register_sentences
 
         register_sentences()

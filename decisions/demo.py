@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from decisions import services
+from decisions.demo_in_common import COLLABORATIVE_CODE, collaborative_decision
 from decisions.models import (
     SORD_CHANGE_CODE,
     DecidedBy,
@@ -170,6 +171,10 @@ def seed_sord(admin, users, structure) -> dict[str, DecisionType]:
             (1 * M, None, BOARD, BOARD_NAME, SignOffRule.ALL),
         ]
         structure["committees"][place.name] = place
+    for group in Committee.objects.filter(kind=CommitteeKind.COMMITTEES_IN_COMMON).order_by("pk"):
+        key = (COLLABORATIVE_CODE, "Provider collaborative: shared clinical and corporate services")
+        scheme[key] = [(0, None, COMMITTEE, group.name, SignOffRule.ALL)]
+        structure["committees"][group.name] = group
     for code, name in scheme:
         types[code] = DecisionType.objects.filter(code=code).first() or (
             sord_services.decision_type_create(actor=sec, code=code, name=name)
@@ -375,6 +380,7 @@ def seed_decisions(*, stdout=None) -> None:
     )
     _table_at_next_board(sec, p)
     _place_decisions(sec, users, types, raise_, through_signoff, council)
+    collaborative_decision(sec, users, types, raise_, through_signoff)
     if stdout:
         stdout.write("Decisions: SoRD v1, posts, committees and proposals in every state.")
 

@@ -5,9 +5,11 @@
   in session today;
 - three place-based partnerships (Northmere, Calder, Westbrook), committees of the ICB
   board with their local authority, providers, primary care and the VCSE alliance as
-  members; Northmere's approved a Better Care Fund allocation at a held meeting;
+  members, each hosting its Better Care Fund (``budgets.demo_place`` decides allocations
+  at their meetings);
 - the provider collaborative: the three trusts' boards meeting in common, with a held
-  meeting where one trust's board did not approve a shared system, and one today.
+  meeting and one today (``decisions.demo_in_common`` adds the held meeting where one
+  trust's board did not approve a shared laboratory system).
 
 Idempotent: does nothing once the ICP exists. Runs after ``demo.seed_meetings``.
 """
@@ -362,41 +364,8 @@ def _place(sec, users, orgs, board, place, la, others, seats_spec):
         papers_due_days=7,
         publication_clear_days=5,
     )
-    seats = [
-        _seat(sec, c, users[u], orgs[code], role, title) for u, code, role, title in seats_spec
-    ]
-    if place == "Northmere":
-        held = agenda.meeting_create(
-            actor=sec,
-            committee=c,
-            start=_when(-7, 13),
-            location="Northmere Civic Centre, Committee Room 2",
-            title="Northmere Place Partnership Board",
-        )
-        bcf = agenda.item_add(
-            actor=sec,
-            meeting=held,
-            title="Better Care Fund 2026/27: discharge to assess, allocation of £420,000",
-            purpose="approval",
-            presenter="Hannah Lowe, Place Director",
-            duration_minutes=25,
-        )
-        _present(sec, held, seats)
-        conduct.item_record_discussion(
-            actor=sec,
-            item=bcf,
-            discussion="The allocation funds 14 discharge-to-assess beds from November. It "
-            "is within the place's delegated limit for the Better Care Fund.",
-        )
-        conduct.item_decide(
-            actor=sec,
-            item=bcf,
-            votes=_votes(seats, abstain=("mh.member",)),
-            resolution="£420,000 from the Northmere Better Care Fund pool is allocated to "
-            "discharge to assess for 2026/27.",
-        )
-        agenda.meeting_close(actor=sec, meeting=held)
-        minutes.minutes_draft(actor=sec, meeting=held)
+    for u, code, role, title in seats_spec:
+        _seat(sec, c, users[u], orgs[code], role, title)
     today = agenda.meeting_create(
         actor=sec,
         committee=c,
@@ -407,8 +376,8 @@ def _place(sec, users, orgs, board, place, la, others, seats_spec):
     agenda.item_add(
         actor=sec,
         meeting=today,
-        title=f"Better Care Fund: {place} reablement service expansion, £180,000",
-        purpose="approval",
+        title=f"{place} place plan: progress against the joint health and wellbeing strategy",
+        purpose="assurance",
         presenter="Place Director",
         duration_minutes=20,
     )
@@ -455,14 +424,6 @@ def _provider_collaborative(sec, users, orgs):
         location="Northmere General Hospital, Education Centre",
         title="Provider collaborative boards in common",
     )
-    lims = agenda.item_add(
-        actor=sec,
-        meeting=held,
-        title="Pathology network: one laboratory information system (£3.2m over 7 years)",
-        purpose="decision",
-        presenter="Helen Marsh, Director of Finance",
-        duration_minutes=30,
-    )
     bank = agenda.item_add(
         actor=sec,
         meeting=held,
@@ -473,18 +434,6 @@ def _provider_collaborative(sec, users, orgs):
     )
     everyone = [s for b in boards for s in b.seats]
     _present(sec, held, everyone)
-    conduct.item_record_discussion(
-        actor=sec,
-        item=lims,
-        discussion="The ambulance trust's board judged the system of little use to it and "
-        "the cost share too high.",
-    )
-    conduct.item_decide(
-        actor=sec,
-        item=lims,
-        votes=_votes(everyone, against=("rz3.chair", "rz3.ned"), abstain=("rz2.ned",)),
-        resolution="Procure one laboratory information system for the pathology network.",
-    )
     conduct.item_decide(
         actor=sec,
         item=bank,
