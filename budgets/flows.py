@@ -67,6 +67,18 @@ class PoolManagerTask(nodes.View):
     def can_execute(self, user, task):
         return is_owner(task.owner, user) and user.pk == _pool_manager_id(task)
 
+    def assignable(self, user):
+        """``can_assign`` for a list of tasks, as one filter (see governance.signoffs.inbox):
+        the open reviews of allocations from funds ``user`` manages."""
+        from django.db.models import Q
+
+        from budgets.models import Allocation
+
+        if not getattr(user, "is_authenticated", False):
+            return Q(pk__in=[])
+        managed = Allocation.objects.filter(fund__pool_manager_id=user.pk).values("pk")
+        return Q(owner__isnull=True, process__artifact_object_id__in=managed)
+
 
 class AllocationFlow(ReadOnlyFlowMixin, flow.Flow):
     lock_impl = process_lock

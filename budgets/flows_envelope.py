@@ -50,6 +50,14 @@ class ReturnTask(nodes.View):
             return False
         return envelope_policy.is_finance_lead(user, task_organisation(task))
 
+    def assignable(self, user):
+        """``can_assign`` for a list of tasks (see governance.signoffs.inbox): the open
+        returns of the organisations ``user`` is a finance lead of."""
+        from django.db.models import Q
+
+        organisations = sorted(envelope_policy.finance_lead_organisations(user))
+        return Q(owner__isnull=True, data__organisation__in=organisations)
+
     def can_execute(self, user, task):
         return is_owner(task.owner, user) and envelope_policy.is_finance_lead(
             user, task_organisation(task)

@@ -51,6 +51,12 @@ class SecretariatTask(nodes.View):
     def can_assign(self, user, task):
         return not task.owner_id and permissions.is_system_secretariat(user)
 
+    def assignable(self, user):
+        """``can_assign`` for a list of tasks (see governance.signoffs.inbox)."""
+        from django.db.models import Q
+
+        return Q(owner__isnull=True) if permissions.is_system_secretariat(user) else Q(pk__in=[])
+
     def can_execute(self, user, task):
         return is_owner(task.owner, user) and permissions.is_system_secretariat(user)
 

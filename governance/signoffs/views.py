@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from viewflow.workflow.models import Task
 
 from governance import permissions, subjects
 from governance.forms import add_service_errors
@@ -20,6 +20,7 @@ from governance.organisations.models import Organisation, Role
 from governance.signoffs.chairs import deciding_committee, is_chair_for
 from governance.signoffs.conflict_services import conflict_manage, conflicted_signers
 from governance.signoffs.forms import ConflictManagementForm, SignOffForm
+from governance.signoffs.inbox import assignable_tasks, subjects_of
 from governance.signoffs.models import SignOffStatus
 from governance.signoffs.selectors import (
     blocked_signoffs_chaired_by,
@@ -29,7 +30,6 @@ from governance.signoffs.selectors import (
 )
 from governance.signoffs.services import parties_of, signoff_decide
 from governance.signoffs.signers import conflicts_on, management_for, signer_for, signers_of
-from governance.workflow import OPEN_TASK_STATUSES
 
 # Friendlier names for the secretariat's tasks (viewflow's node names otherwise).
 TASK_TITLES = {
@@ -53,46 +53,54 @@ def describe(obj) -> Subject:
     return Subject(kind.label(obj), kind.url(obj))
 
 
-def tasks_for(user) -> list[dict]:
-    """Open human tasks, other than sign-offs, that the user may take in any flow — the
-    ICB secretariat's reviews and board decisions, a pool manager's allocation reviews —
-    each with the record it is about. Each node's own ``can_assign`` decides."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    tasks = (
-        Task.objects.filter(
-            status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN", signoff__isnull=True
-        )
-        .select_related("process")
-        .order_by("created")
+PAGE_SIZE = 25
+
+
+def _task_rows(tasks) -> list[dict]:
+    """Rows for tasks (their processes joined): each with the record it is about."""
+    tasks = list(tasks)
+    found = subjects_of(
+        (t.process.artifact_content_type_id, t.process.artifact_object_id) for t in tasks
     )
     rows = []
     for task in tasks:
         node = task.flow_task
-        if node is None or not (task.owner_id == user.pk or node.can_assign(user, task)):
-            continue
-        subject = task.process.artifact
+        key = (task.process.artifact_content_type_id, task.process.artifact_object_id)
         rows.append(
             {
                 "task": task,
-                "title": TASK_TITLES.get(node.name, task.title),
-                "subject": describe(subject),
+                "title": TASK_TITLES.get(getattr(node, "name", ""), task.title),
+                "subject": describe(found.get(key)),
             }
         )
     return rows
 
 
+def tasks_for(user) -> list[dict]:
+    """Open human tasks, other than sign-offs, that the user may take in any flow — the
+    ICB secretariat's reviews and board decisions, a pool manager's allocation reviews —
+    each with the record it is about. Each node decides (``assignable``, one filter for
+    the whole list: see governance.signoffs.inbox)."""
+    return _task_rows(assignable_tasks(user))
+
+
 def _rows(signoffs, user) -> list[dict]:
     """Inbox rows; whether the user is conflicted out of each. Most people have no
     current interest in any organisation, so the parties are only looked up for those
-    who do."""
-    interest_orgs = {
-        i.related_organisation_id
-        for i in conflicts(user, Organisation.objects.values_list("pk", flat=True))
-    }
+    who do. The records signed off are loaded per kind, not per row."""
+    signoffs = list(signoffs)
+    found = subjects_of((s.subject_type_id, s.subject_id) for s in signoffs)
+    interest_orgs = None
     rows = []
     for s in signoffs:
-        subject = s.subject
+        subject = found.get((s.subject_type_id, s.subject_id))
+        if subject is not None:
+            s.subject = subject  # what parties_of and management_for read
+            if interest_orgs is None:
+                interest_orgs = {
+                    i.related_organisation_id
+                    for i in conflicts(user, Organisation.objects.values_list("pk", flat=True))
+                }
         # an entry naming the organisation signed for (the employer) is no conflict
         conflicted = (
             bool(interest_orgs)
@@ -104,17 +112,32 @@ def _rows(signoffs, user) -> list[dict]:
     return rows
 
 
+def _page(request, queryset, param: str):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
+
+
 @login_required
 def inbox(request):
+    """What awaits the user (reviews and decisions they may take) and what awaits their
+    organisations (open sign-offs), each paged; the same number of queries at any size."""
     user = request.user
-    signoffs = open_signoffs_for(user).prefetch_related("subject")
+    signoff_page = _page(request, open_signoffs_for(user), "page")
+    task_page = _page(request, assignable_tasks(user), "tasks")
+    signoff_rows = _rows(signoff_page.object_list, user)
+    task_rows = _task_rows(task_page.object_list)
     return render(
         request,
         "signoffs/inbox.html",
         {
-            "signoff_rows": _rows(signoffs, user),
-            "tasks": tasks_for(user),
-            "blocked_rows": _rows(blocked_signoffs_visible_to(user), user),
+            "signoff_rows": signoff_rows,
+            "signoff_page": signoff_page,
+            "signoff_count": signoff_page.paginator.count,
+            "tasks": task_rows,
+            "task_page": task_page,
+            "task_count": task_page.paginator.count,
+            "awaiting_me": task_rows,
+            "awaiting_organisation": signoff_rows,
+            "blocked_rows": _rows(blocked_signoffs_visible_to(user)[:PAGE_SIZE], user),
             "chair_rows": _rows(blocked_signoffs_chaired_by(user), user),
             "is_secretariat": permissions.is_system_secretariat(user)
             or bool(permissions.organisation_ids(user, roles=[Role.SECRETARIAT])),

@@ -1,0 +1,79 @@
+"""The inbox's read paths: which open human tasks a user may take, answered for a whole
+page in one query, and the records they are about loaded per kind, not per row.
+
+A flow node says who may take its tasks in two forms that must agree:
+``can_assign(user, task)`` (viewflow's, for one task) and ``assignable(user)``, a
+``Q`` over ``viewflow.workflow.models.Task`` rows of that node (this module's, for a
+list). A node without ``assignable`` is asked task by task (and only about its own
+tasks): give every node with many open tasks an ``assignable``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from viewflow.workflow.models import Task
+
+from governance.workflow import OPEN_TASK_STATUSES
+
+
+def _signed_in(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.is_active
+
+
+def open_human_tasks() -> QuerySet[Task]:
+    """Open human tasks other than sign-offs (those have their own list)."""
+    return Task.objects.filter(
+        status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN", signoff__isnull=True
+    )
+
+
+def assignable_tasks(user) -> QuerySet[Task]:
+    """Open human tasks (not sign-offs) ``user`` has taken or may take, oldest first.
+
+    One query for the nodes with open tasks, then the list itself is one filtered
+    query (each node's ``assignable``), so a page of it costs the same at any size.
+    """
+    if not _signed_in(user):
+        return Task.objects.none()
+    candidates = open_human_tasks()
+    allowed = Q(owner_id=user.pk)
+    nodes = {
+        node
+        for node in candidates.values_list("flow_task", flat=True).distinct().order_by()
+        if node is not None
+    }
+    for node in nodes:
+        assignable = getattr(node, "assignable", None)
+        if assignable is not None:
+            q = assignable(user)
+        else:  # a node without a list form: asked about each of its own tasks
+            ids = [
+                t.pk
+                for t in candidates.filter(flow_task=node, owner__isnull=True).select_related(
+                    "process"
+                )
+                if node.can_assign(user, t)
+            ]
+            q = Q(pk__in=ids)
+        allowed |= Q(flow_task=node) & q
+    return candidates.filter(allowed).select_related("process").order_by("created", "pk")
+
+
+def subjects_of(pairs) -> dict[tuple[int, int], object]:
+    """``{(content type id, object id): record}`` for many records: one query per kind
+    (with its foreign keys joined, for the labels), whatever the number of rows."""
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for ct_id, obj_id in pairs:
+        if ct_id and obj_id:
+            wanted[ct_id].add(int(obj_id))
+    found = {}
+    for ct_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is None:
+            continue
+        for obj in model._default_manager.filter(pk__in=ids).select_related():
+            found[(ct_id, obj.pk)] = obj
+    return found
