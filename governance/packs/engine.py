@@ -300,9 +300,12 @@ def _balance(parts: list[tuple[str, str]], workers: int) -> list[list[tuple[str,
     return [group for group in groups if group]
 
 
-def render_body_parts(group: list[tuple[str, str]], request: dict, deadline: float):
-    """Lay out and write some body parts in one render process (one of the workers)."""
-    return _job({**request, "spec": None, "kind": "bodies", "parts": group}, deadline)
+def render_body_parts(
+    group: list[tuple[str, str]], request: dict, deadline: float, progress: Progress | None = None
+):
+    """Lay out and write some body parts in one render process (one of the workers).
+    ``progress(count, message)`` as each part is done."""
+    return _job({**request, "spec": None, "kind": "bodies", "parts": group}, deadline, progress)
 
 
 def _render_in_parts(
@@ -326,8 +329,23 @@ def _render_in_parts(
     done, peak, cpu = {}, 0, 0
     if missing:
         groups = _balance(missing, workers)
+        counted = [0] * len(groups)
+        lock = threading.Lock()
+
+        def counter(worker: int):
+            def advance(count: int, _message: str) -> None:
+                with lock:
+                    counted[worker] = count
+                    total = sum(counted)
+                report(10 + 70 * total // len(missing), f"Laid out {total} of {len(missing)} parts")
+
+            return advance
+
         with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-            futures = [pool.submit(render_body_parts, g, request, deadline) for g in groups]
+            futures = [
+                pool.submit(render_body_parts, group, request, deadline, counter(n))
+                for n, group in enumerate(groups)
+            ]
             for future in futures:
                 result = future.result()
                 peak, cpu = max(peak, result.peak_memory_kib), cpu + result.cpu_ms

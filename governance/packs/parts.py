@@ -399,5 +399,13 @@ def body_parts(spec: PackSpec) -> list[tuple[str, str]]:
     return out
 
 
-def render_bodies(parts: list[tuple[str, str]], roots: list[Root] | None) -> list[PartResult]:
-    return [render_part(name, html, roots) for name, html in parts]
+def render_bodies(
+    parts: list[tuple[str, str]], roots: list[Root] | None, progress=None
+) -> list[PartResult]:
+    """Render body parts one after another; ``progress(count, name)`` after each."""
+    out = []
+    for name, html in parts:
+        out.append(render_part(name, html, roots))
+        if progress is not None:
+            progress(len(out), f"Laid out {name}")
+    return out

@@ -94,7 +94,7 @@ def _job(request: dict):
     if kind == "bodies":
         from governance.packs.parts import PartsDone, render_bodies
 
-        return PartsDone(render_bodies(request["parts"], roots))
+        return PartsDone(render_bodies(request["parts"], roots, _progress))
     if kind == "finish":
         from governance.packs.parts import finish
 

@@ -30,9 +30,9 @@ def body_spy(monkeypatch):
     calls: list[list[str]] = []
     real = engine.render_body_parts
 
-    def spy(group, request, deadline):
+    def spy(group, request, deadline, progress=None):
         calls.append([name for name, _html in group])
-        return real(group, request, deadline)
+        return real(group, request, deadline, progress)
 
     monkeypatch.setattr(engine, "render_body_parts", spy)
     return calls
