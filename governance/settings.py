@@ -158,7 +158,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 # The NHS.UK frontend's compiled CSS, JS and images, installed from the npm registry by
 # `npm ci` (dev.py does it), served under /static/nhsuk/ (checked by governance.ui.checks).
 NHSUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
-STATICFILES_DIRS = [BASE_DIR / "static", ("nhsuk", NHSUK_FRONTEND_DIR)]
+# The papers' rich-text editor (TinyMCE, GPL-2.0-or-later, self-hosted; npm as above),
+# served under /static/tinymce/ for static/js/richtext.js.
+TINYMCE_DIR = BASE_DIR / "node_modules" / "tinymce"
+STATICFILES_DIRS = [BASE_DIR / "static", ("nhsuk", NHSUK_FRONTEND_DIR), ("tinymce", TINYMCE_DIR)]
 # WhiteNoise serves static files with DEBUG off. After `manage.py collectstatic` (which a
 # deployment runs) they get compressed, cache-busting names and far-future expiry; until
 # then (a checkout running its tests) they are served from the apps as they are.

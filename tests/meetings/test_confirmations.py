@@ -160,3 +160,24 @@ def test_overdue_actions_are_tagged(client, ics, two_actions):
     actions.action_update(actor=ics["secretariat"], action=late, status="done", progress="Done.")
     late.refresh_from_db()
     assert not late.is_overdue
+
+
+def test_removing_an_appendix_needs_confirmation(client, ics, meeting, pdf_bytes):
+    from governance.meetings.models import PaperAppendix
+
+    sec = ics["secretariat"]
+    appendix = papers.appendix_add(
+        actor=sec,
+        paper=meeting.item.paper,
+        title="Bed model",
+        data=pdf_bytes(1),
+        filename="beds.pdf",
+    )
+    client.force_login(sec)
+    page = client.get(reverse("meetings:paper", args=[meeting.item.pk])).content.decode()
+    assert "nhsuk-button--warning" in page and "Remove the appendix" in page
+    url = reverse("meetings:appendix-remove", args=[appendix.pk])
+    client.post(url)
+    assert PaperAppendix.objects.filter(pk=appendix.pk).exists()
+    client.post(url, {"confirm": "yes"})
+    assert not PaperAppendix.objects.filter(pk=appendix.pk).exists()

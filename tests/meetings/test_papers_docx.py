@@ -265,3 +265,25 @@ def test_service_refuses_before_reading(ics, people, paper):
         papers.paper_import_docx(
             actor=people["chair"], paper=paper, data=b"not read", filename="x.docx"
         )
+
+
+def test_editor_is_offered_the_sanitisers_elements_only(client, ics, paper):
+    """Each of the eight fields is a textarea the rich-text editor enhances (plain without
+    JavaScript), told exactly the elements the sanitiser keeps."""
+    from governance.packs.sanitise import ALLOWED_TAGS
+
+    client.force_login(ics["proposer"])
+    response = client.get(reverse("meetings:paper", args=[paper.item_id]))
+    form = response.context["form"]
+    assert len(form.fields) == 8
+    for bound in form:
+        attrs = bound.field.widget.attrs
+        assert attrs["data-rich-text"] == "paper"
+        offered = {part.split("[")[0] for part in attrs["data-valid-elements"].split(",")}
+        assert offered == set(ALLOWED_TAGS)
+        assert "h2" in offered and "script" not in offered and "h1" not in offered
+    assert "a[href|title]" in form["body"].field.widget.attrs["data-valid-elements"]
+    page = response.content.decode()
+    assert page.count("<textarea") == 8 and "data-rich-text" in page
+    assert "/static/tinymce/tinymce.min.js" in page and "/static/js/richtext.js" in page
+    assert "<script>" not in page  # no inline script (CSP)

@@ -67,6 +67,7 @@ def _render_paper(request, item, paper, *, form=None, docx_form=None, status=200
             "appendix_form": AppendixForm() if can_edit else None,
             "return_form": ReasonForm() if can_manage else None,
             "due": selectors.papers_due_date(item.meeting),
+            "confirm_yes": {"confirm": "yes"},
         },
         status=status,
     )
@@ -203,7 +204,12 @@ def appendix_add(request, pk):
 @require_POST
 def appendix_remove(request, pk):
     appendix = get_object_or_404(PaperAppendix.objects.select_related("paper"), pk=pk)
-    item, _paper = _paper_or_404(request.user, appendix.paper.item_id)
+    item, paper = _paper_or_404(request.user, appendix.paper.item_id)
+    if not policy.can_edit_paper(request.user, paper):
+        raise PermissionDenied("Only the paper's author or the secretariat can remove appendices.")
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Nothing was removed: confirm that the appendix is to be removed.")
+        return redirect("meetings:paper", pk=item.pk)
     try:
         papers.appendix_remove(actor=request.user, appendix=appendix)
         messages.success(request, "The appendix was removed.")
