@@ -325,9 +325,14 @@ class Person:
         raise AssertionError(f"{locator} never got the keyboard focus after {limit} Tabs")
 
     def key_activate(self, locator, key: str = "Enter") -> None:
+        """Tab to ``locator`` and press ``key``: Enter follows a link or submits a form
+        (and waits for the next page), Space ticks a box or chooses a radio button."""
         self.tab_to(locator)
-        self.page.keyboard.press(key)
-        self.page.wait_for_load_state()
+        if key == "Enter":
+            with self.page.expect_navigation(wait_until="load"):
+                self.page.keyboard.press(key)
+        else:
+            self.page.keyboard.press(key)
         self.checked()
 
     def key_type(self, locator, text: str) -> None:

@@ -88,3 +88,145 @@ def test_1_proposal_raised_returned_revised_resubmitted_by_keyboard(people):
     expect(p.get_by_text(re.compile("Submitted", re.I)).first).to_be_visible()
     expect(p.get_by_role("button", name="Resubmit for review")).to_have_count(0)
     proposer.shot("1-proposal-resubmitted")
+
+
+# --- helpers for journeys' starting points (done with the mouse: not the journey itself) ---
+
+
+def declare_interest(person, organisation: str, description: str) -> None:
+    page = person.goto("/interests/new/")
+    page.get_by_label("Type of interest").select_option(label="Non-financial personal interest")
+    page.get_by_label("Description").fill(description)
+    page.get_by_label(re.compile("Organisation the interest concerns")).select_option(
+        label=organisation
+    )
+    person.click(page.get_by_role("button", name="Declare"))
+    expect(page.get_by_text(description).first).to_be_visible()
+
+
+def raise_proposal(person, *, title, summary, value, kind, binds, named=()) -> str:
+    """Raise and submit a proposal; its page's URL."""
+    page = person.goto("/proposals/new/")
+    page.get_by_label("Title", exact=True).fill(title)
+    page.get_by_label("Summary").fill(summary)
+    page.get_by_label("Financial value (£)").fill(value)
+    page.get_by_label("Type of decision").select_option(label=kind)
+    group = page.get_by_role("group", name=re.compile("Organisations this decision binds"))
+    for name in binds:
+        group.get_by_label(name, exact=True).check()
+    group = page.get_by_role("group", name=re.compile("Other organisations named"))
+    for name in named:
+        group.get_by_label(name, exact=True).check()
+    person.click(page.get_by_role("button", name="Save as draft"))
+    person.click(page.get_by_role("button", name="Submit for review"))
+    return page.url
+
+
+def accept_proposal(secretariat, url: str) -> None:
+    page = secretariat.goto(url)
+    secretariat.click(page.get_by_role("button", name="Accept and request sign-off"))
+    expect(page.get_by_text("Partner sign-off").first).to_be_visible()
+
+
+def open_signoff_by_keyboard(person, title: str):
+    """From My tasks, open the sign-off of the proposal ``title`` with the keyboard."""
+    page = person.page
+    person.key_activate(page.get_by_role("link", name="My tasks").first)
+    row = page.get_by_role("row").filter(has_text=title)
+    person.key_activate(row.get_by_role("link").last)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sign-off by")
+    return page
+
+
+def approve_by_keyboard(person, comment: str = "") -> None:
+    page = person.page
+    person.key_activate(page.get_by_role("radio", name="Approve"), "Space")
+    if comment:
+        person.key_type(page.get_by_label("Comment"), comment)
+    person.key_activate(page.get_by_role("button", name="Record the sign-off"))
+
+
+# --- (2) three partners sign off; one blocked by an interest, resolved (keyboard only) ---
+
+
+def test_2_partners_sign_off_one_blocked_by_an_interest_by_keyboard(people):
+    title = "Calder social prescribing link workers"
+    calder = people("calder.signatory")
+    declare_interest(
+        calder,
+        "Calder Valley Community Alliance",
+        "Trustee of Calder Valley Community Alliance (unpaid).",
+    )
+    proposer = people("icb.member")
+    url = raise_proposal(
+        proposer,
+        title=title,
+        summary="Six social prescribing link workers for Calder, delivered by the Alliance.",
+        value="120000.00",
+        kind="Commissioning and contract award",
+        binds=[
+            "Calder Valley Council",
+            "Calder Rural Primary Care Network",
+            "Northmere and Calder VCSE Alliance",
+        ],
+        named=["Calder Valley Community Alliance"],
+    )
+    accept_proposal(people("icb.secretariat"), url)
+
+    # two partners approve, by keyboard
+    for username, organisation in (
+        ("pcn2.signatory", "Calder Rural Primary Care Network"),
+        ("vcse.signatory", "Northmere and Calder VCSE Alliance"),
+    ):
+        signatory = people(username, keyboard=True)
+        open_signoff_by_keyboard(signatory, title)
+        approve_by_keyboard(signatory, "Agreed at our locality meeting.")
+        expect(signatory.page.get_by_role("status")).to_contain_text(
+            f"Sign-off recorded for {organisation}"
+        )
+    signatory.shot("2-signoff-recorded")
+
+    # the council's only signatory is blocked by his declared interest
+    calder.close()
+    calder = people("calder.signatory", keyboard=True)
+    page = open_signoff_by_keyboard(calder, title)
+    expect(page.get_by_text("This sign-off is blocked.")).to_be_visible()
+    expect(page.get_by_role("heading", name="You cannot sign this off")).to_be_visible()
+    expect(page.get_by_role("button", name="Record the sign-off")).to_have_count(0)
+    calder.shot("2-signoff-blocked")
+    signoff_url = page.url
+
+    # the chair of the deciding body records how the conflict is managed
+    chair = people("board.chair", keyboard=True)
+    c = chair.goto(signoff_url)
+    chair.key_activate(c.get_by_role("link", name=re.compile("Record how the conflict is managed")))
+    chair.key_select(c.get_by_label("Whose conflict"), re.compile("Ben Ward"))
+    chair.key_type(
+        c.get_by_label("Conditions"),
+        "He may sign; he takes no part in monitoring the Alliance's contract.",
+    )
+    chair.key_type(
+        c.get_by_label("Reason for your decision"),
+        "The council has no other signatory and the interest is unpaid and declared.",
+    )
+    chair.key_activate(c.get_by_role("button", name=re.compile("Record|Permit|Save")))
+    chair.shot("2-conflict-managed")
+
+    # now he may sign, and the record says on what conditions
+    page = calder.goto(signoff_url)
+    expect(page.get_by_text(re.compile("has permitted you to sign"))).to_be_visible()
+    approve_by_keyboard(calder)
+    expect(page.get_by_role("status")).to_contain_text(
+        "Sign-off recorded for Calder Valley Council"
+    )
+
+    p = proposer.goto(url)
+    expect(p.get_by_text("Ready for decision").first).to_be_visible()
+    table = p.get_by_role("region", name="Partner sign-off")
+    for organisation in (
+        "Calder Valley Council",
+        "Calder Rural Primary Care Network",
+        "Northmere and Calder VCSE Alliance",
+    ):
+        expect(table.get_by_role("row").filter(has_text=organisation)).to_contain_text("Approved")
+    proposer.shot("2-proposal-ready-for-decision")
