@@ -3,7 +3,8 @@
    serious and critical violations back to the test through window.__axeReport. */
 (() => {
   if (window.top !== window) { return; }
-  if (!/^https?:$/.test(location.protocol)) { window.__axeDone = true; return; }  // about:blank
+  // about:blank, and a PDF shown by the browser's own viewer, are not our pages
+  if (!/^https?:$/.test(location.protocol) || document.contentType !== "text/html") { window.__axeDone = true; return; }
   const options = {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}};
   const go = () => {
     if (typeof axe === "undefined" || !document.documentElement) { return; }

@@ -148,7 +148,8 @@ def app_env(tmp_path_factory):
         "PACK_JOBS_INLINE": "0",
         "STATIC_ROOT": str(root / "static-not-collected"),  # WhiteNoise serves via finders
         "MEDIA_ROOT": str(root / "media"),
-        "PACKS_PRIVATE_ROOT": str(root / "private"),
+        # with BROWSER_SEEDED_DB: where that database's packs and uploads were written
+        "PACKS_PRIVATE_ROOT": os.environ.get("BROWSER_PRIVATE_ROOT") or str(root / "private"),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "ERROR",
         "DATABASE_URL": _database_url(seed),
@@ -274,7 +275,17 @@ class Person:
         self.context.add_init_script(path=str(AXE))
         self.context.add_init_script(path=str(AXE_RUNNER))
         self.page = self.context.new_page()
-        self.page.on("load", lambda page: self.loads.append(page.url))
+        self.page.on("response", self._seen)
+
+    def _seen(self, response) -> None:
+        """Remember every HTML page shown (not redirects, PDFs or calendar files)."""
+        request = response.request
+        if (
+            request.is_navigation_request()
+            and request.frame == self.page.main_frame
+            and "text/html" in (response.headers.get("content-type") or "")
+        ):
+            self.loads.append(response.url)
 
     def _report(self, url, title, violations):
         self.reports.append({"url": url, "title": title, "violations": json.loads(violations)})

@@ -230,3 +230,61 @@ def test_2_partners_sign_off_one_blocked_by_an_interest_by_keyboard(people):
     ):
         expect(table.get_by_role("row").filter(has_text=organisation)).to_contain_text("Approved")
     proposer.shot("2-proposal-ready-for-decision")
+
+
+# --- (5) a member of the public: portal, public pack, iCal feed (keyboard only) ----------
+
+
+def test_5_public_portal_pack_and_calendar_by_keyboard(people):
+    import io
+
+    from pypdf import PdfReader
+
+    public = people(None)
+    page = public.goto("/public/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("meetings")
+    public.shot("5-public-portal")
+
+    # the decision register, then back to the portal
+    public.key_activate(page.get_by_role("main").get_by_role("link", name="Decision register"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Decision")
+    expect(page.get_by_text("Winter discharge to assess beds").first).to_be_visible()
+    public.shot("5-public-decision-register")
+    page.go_back()
+    public.checked()
+
+    # the board's forthcoming meeting: its agenda, Part 2 shown only with its reason
+    board = page.get_by_role("heading", name="NHS Northmere and Calder ICB Board", level=2)
+    public.key_activate(board.locator("xpath=following::a[1]"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Board meeting in public")
+    agenda = page.get_by_role("table").first
+    expect(agenda).to_contain_text("Winter plan 2026/27")
+    expect(agenda).to_contain_text("Confidential item — exempt under commercial interests")
+    expect(page.get_by_text("ZEBRA")).to_have_count(0)
+    public.shot("5-public-meeting")
+
+    # the public pack opens in the browser; it is the published PDF
+    pack = page.get_by_role("link", name=re.compile(r"Full pack, version \d+"))
+    label = pack.locator("xpath=..").inner_text()  # "Full pack, version 1 (PDF, 22 pages, …)"
+    public.key_activate(pack)
+    response = page.request.get(page.url)
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.body()))
+    pages = int(re.search(r"(\d+) pages", label).group(1))
+    assert len(reader.pages) == pages
+    text = "\n".join(p.extract_text() or "" for p in reader.pages[:3])
+    assert "Board meeting in public" in text
+    assert "Winter plan 2026/27" in text
+    page.go_back()
+    public.checked()
+
+    # the calendar feed, from the portal
+    public.goto("/public/")
+    calendar = page.get_by_role("link", name=re.compile("Meetings calendar"))
+    public.tab_to(calendar)
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    ics = download.value.path().read_text()
+    assert ics.startswith("BEGIN:VCALENDAR")
+    assert "SUMMARY:" in ics and "Board meeting in public" in ics
+    assert "DTSTART;TZID=Europe/London:" in ics or re.search(r"DTSTART:\d{8}T\d{6}Z", ics)
