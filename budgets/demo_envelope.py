@@ -20,11 +20,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 
+from budgets import envelope_policy
 from budgets.models import MonthlyReturn, MonthlyReturnStatus, SystemEnvelope
 from budgets.services import capital as capital_services
 from budgets.services import envelope as env_services
 from budgets.services import envelope_alerts, envelope_returns
 from governance.demo.core import DEMO_PASSWORD, demo_admin
+from governance.meetings import selectors as meeting_selectors
+from governance.meetings.demo import _when
+from governance.meetings.services import agenda, conduct
 from governance.organisations import services as org_services
 from governance.organisations.models import Membership, Organisation, OrganisationKind, Role
 from governance.signoffs.models import SignOff, SignOffStatus
@@ -180,13 +184,49 @@ def _capital(envelope, users, orgs):
         )
     if envelope.capital_programmes.exists():
         return
-    programme = capital_services.programme_approve(
+    programme = capital_services.programme_propose(
         actor=cfo,
         envelope=envelope,
         schemes=[s for s in schemes if s.title not in NOT_FUNDED],
-        committee_minute="Finance and Performance Committee, 24 September 2026, minute FPC/26/61",
+        note="Ranked by the stated criteria; the CT scanner's score raised by the committee "
+        "for its field safety notice. Two bids are not funded this year.",
     )
-    _sign_all(programme.variation, users, orgs)
+    programme = _committee_decides(users["icb.secretariat"], envelope, programme)
+    if programme.variation_id:
+        _sign_all(programme.variation, users, orgs)
+
+
+def _committee_decides(sec, envelope, programme):
+    """The finance committee approved the programme at a quorate meeting last month."""
+    committee = envelope_policy.finance_committee_of(envelope)
+    if committee is None:
+        return programme
+    meeting = agenda.meeting_create(
+        actor=sec,
+        committee=committee,
+        start=_when(-30, 10),
+        location="Boardroom, Northmere House",
+        title=f"{committee.name}: capital programme {envelope.year_label}",
+    )
+    item = agenda.item_table_subject(actor=sec, meeting=meeting, subject=programme)
+    for seat in meeting_selectors.meeting_members(meeting):
+        conduct.attendance_record(actor=sec, meeting=meeting, member=seat, status="present")
+    conduct.item_record_discussion(
+        actor=sec,
+        item=item,
+        discussion="The committee reviewed the ranking, the headroom kept by the ICB as "
+        "unallocated system capital, and the two bids not funded this year.",
+    )
+    conduct.item_decide(
+        actor=sec,
+        item=item,
+        outcome="approved",
+        resolution=f"The committee approved capital programme {programme.reference} within "
+        "the system capital envelope; the partners' capital lines change by variation.",
+    )
+    agenda.meeting_close(actor=sec, meeting=meeting)
+    programme.refresh_from_db()
+    return programme
 
 
 def _accept_alert_risks(envelope, users):

@@ -68,7 +68,12 @@ class ProgrammeForm(forms.Form):
     schemes = forms.ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, label="Schemes to fund"
     )
-    committee_minute = forms.CharField(label="Finance committee minute", max_length=200)
+    note = forms.CharField(
+        label="The case for these schemes (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For the finance committee's paper: it decides the programme at a meeting.",
+    )
 
     def __init__(self, *args, schemes=None, **kwargs):
         super().__init__(*args, **kwargs)

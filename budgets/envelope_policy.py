@@ -67,3 +67,15 @@ def can_submit_return(user, line) -> bool:
 
 def can_bid(user, envelope, organisation) -> bool:
     return organisation.pk in party_ids(envelope) and is_finance_lead(user, organisation)
+
+
+def finance_committee_of(envelope):
+    """The committee (meetings.Committee) that decides the envelope's capital programme
+    and receives its reports: the active committee named ``envelope.finance_committee``."""
+    from governance.meetings.models import Committee
+
+    return (
+        Committee.objects.filter(name=envelope.finance_committee, is_active=True)
+        .order_by("pk")
+        .first()
+    )

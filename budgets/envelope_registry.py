@@ -3,7 +3,8 @@
 - subject types (``governance.subjects``): the envelope and its variations (signed off
   by the partners), each variance alert (an item for the finance committee until it
   has received it, or the forecast recovers) and each month (its system finance report,
-  to be received by the committee once every return is in);
+  to be received by the committee once every return is in) and each proposed capital
+  programme (decided by the finance committee at a meeting, entered in the register);
 - its flows in /workflow/; its demo seeder (after the meetings', so the demo meetings
   stay as they are and its items wait to be tabled for the finance committee).
 """
@@ -12,10 +13,16 @@ from __future__ import annotations
 
 
 def register_envelope() -> None:
-    from budgets import envelope_policy, envelope_selectors
+    from budgets import envelope_policy, envelope_selectors, money
     from budgets.flows_envelope import EnvelopeMonthFlow, EnvelopeSignOffFlow
-    from budgets.models import EnvelopeMonth, EnvelopeVariation, SystemEnvelope, VarianceAlert
-    from budgets.services import envelope_alerts
+    from budgets.models import (
+        CapitalProgramme,
+        EnvelopeMonth,
+        EnvelopeVariation,
+        SystemEnvelope,
+        VarianceAlert,
+    )
+    from budgets.services import capital, envelope_alerts
     from governance import subjects
     from governance.demo.registry import register_seeder
     from governance.workflow import register_flow
@@ -58,6 +65,22 @@ def register_envelope() -> None:
             url=lambda m: f"/envelopes/{m.envelope_id}/report/{m.month}/",
             on_board_decision=envelope_alerts.month_on_board_decision,
             awaiting_decision=envelope_selectors.months_awaiting_committee,
+        )
+    )
+    subjects.register(
+        subjects.SubjectType(
+            model=CapitalProgramme,
+            parties=lambda p: envelope_policy.parties(p.envelope),
+            label=lambda p: (
+                f"{p.reference} Capital programme {p.envelope.year_label}: "
+                f"{money.gbp(p.total)} within a capital envelope of "
+                f"{money.gbp(p.envelope.capital_total)}"
+            ),
+            url=lambda p: f"/envelopes/{p.envelope_id}/capital/",
+            on_board_decision=capital.programme_decide_at_meeting_hook,
+            awaiting_decision=envelope_selectors.programmes_awaiting_committee,
+            deciding_committee=lambda p: envelope_policy.finance_committee_of(p.envelope),
+            register_facts=capital.programme_register_facts,
         )
     )
     register_flow(EnvelopeSignOffFlow, icon="request_quote")

@@ -146,3 +146,12 @@ def trajectory(envelope) -> list[envelope_position.Position]:
     return [
         envelope_position.build(lines, m, by_month.get(m, {})) for m in range(1, max(by_month) + 1)
     ]
+
+
+def programmes_awaiting_committee():
+    """Capital programmes proposed to the finance committee, not yet decided."""
+    from budgets.models import CapitalProgramme, ProgrammeStatus
+
+    return CapitalProgramme.objects.filter(status=ProgrammeStatus.PROPOSED).select_related(
+        "envelope"
+    )

@@ -136,16 +136,23 @@ class CapitalSchemeCost(models.Model):
 
 
 class ProgrammeStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed: for the finance committee to decide"
     APPROVED = "approved", "Approved by the finance committee; partners signing off"
     APPLIED = "applied", "Applied to the partners' capital lines"
     NOT_AGREED = "not_agreed", "Not agreed by the partners"
+    DECLINED = "declined", "Not approved by the finance committee"
+
+
+# the programme has been decided at a meeting of the finance committee
+DECIDED_STATUSES = ("approved", "applied", "not_agreed", "declined")
 
 
 class CapitalProgramme(models.Model):
-    """The capital programme the finance committee approved: the schemes funded this
-    year. Its in-year cost must fit within the capital envelope; approving it proposes
-    a variation giving each partner its schemes' cost as its capital line (the ICB's
-    line keeps any headroom as the system's unallocated capital)."""
+    """A capital programme: the schemes funded this year. The envelope's finance lead
+    proposes it; the finance committee decides it at a meeting (the item is
+    ``meeting_item``). Its in-year cost must fit within the capital envelope; approval
+    proposes a variation giving each partner its schemes' cost as its capital line (the
+    ICB's line keeps any headroom as the system's unallocated capital)."""
 
     reference = models.CharField(max_length=20, editable=False)
     envelope = models.ForeignKey(
@@ -154,11 +161,30 @@ class CapitalProgramme(models.Model):
     schemes = models.ManyToManyField(CapitalScheme, related_name="programmes")
     total = models.DecimalField(**MONEY, help_text="In-year cost of the schemes.")
     headroom = models.DecimalField(**MONEY, help_text="Capital envelope less the total.")
+    note = models.TextField(blank=True, help_text="The case for these schemes, for the paper.")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     committee_minute = models.CharField(
-        max_length=200, help_text="The finance committee's minute approving it."
+        max_length=200,
+        blank=True,
+        help_text="The committee, meeting and item that decided it (set by the decision).",
+    )
+    meeting_item = models.ForeignKey(
+        "meetings.AgendaItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The finance committee's item that decided it.",
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who recorded the committee's decision.",
     )
     variation = models.OneToOneField(
         EnvelopeVariation,
@@ -168,12 +194,13 @@ class CapitalProgramme(models.Model):
         related_name="capital_programme",
     )
     status = models.CharField(
-        max_length=12, choices=ProgrammeStatus.choices, default=ProgrammeStatus.APPROVED
+        max_length=12, choices=ProgrammeStatus.choices, default=ProgrammeStatus.PROPOSED
     )
-    approved_at = models.DateTimeField(auto_now_add=True)
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-approved_at", "-pk"]
+        ordering = ["-proposed_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["reference"], name="capitalprogramme_reference_unique"),
             models.CheckConstraint(
@@ -182,6 +209,10 @@ class CapitalProgramme(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ProgrammeStatus.values),
                 name="capitalprogramme_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=DECIDED_STATUSES) | Q(meeting_item__isnull=False),
+                name="capitalprogramme_decided_at_meeting",
             ),
         ]
 

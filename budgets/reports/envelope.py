@@ -76,7 +76,7 @@ def build_report(envelope, month: int | None = None) -> EnvelopeReport:
         r.outstanding = r.status == MonthlyReturnStatus.DUE
     programme = (
         CapitalProgramme.objects.filter(envelope=envelope, status=ProgrammeStatus.APPLIED)
-        .order_by("-approved_at")
+        .order_by("-proposed_at")
         .first()
     )
     return EnvelopeReport(

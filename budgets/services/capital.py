@@ -3,8 +3,9 @@
 Partners bid schemes (their finance leads, for their own organisation); each is scored
 by the stated criteria (``budgets.models.capital.SCORING_RULE``), which the finance
 committee may adjust with a reason (recorded by the envelope's finance lead or the ICB
-secretariat). The committee approves a programme: refused if its in-year cost exceeds
-the capital envelope (the headroom is shown); once approved it proposes a variation
+secretariat). The finance lead proposes a programme, refused if its in-year cost exceeds
+the capital envelope (the headroom is shown); the finance committee decides it at a
+meeting (tabled through the subject registry). Once approved it proposes a variation
 giving each partner with schemes their in-year cost as its capital line and the ICB the
 rest (the system's unallocated capital), so the lines still add up to the envelope.
 The partners it touches and the ICB sign the variation off; then the schemes are
@@ -19,6 +20,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from budgets import envelope_policy, locks, money
 from budgets.models import (
@@ -196,36 +198,8 @@ def ranked(envelope: SystemEnvelope):
     )
 
 
-@transaction.atomic
-def programme_approve(
-    *, actor, envelope: SystemEnvelope, schemes, committee_minute: str
-) -> CapitalProgramme:
-    """Record the finance committee's approval of a programme; refused if it does not
-    fit within the capital envelope. Proposes the variation of the capital lines."""
-    from budgets.services.envelope import lock_envelope
-    from budgets.services.envelope_variations import variation_request
-
-    envelope = lock_envelope(envelope.pk)
-    if not envelope_policy.can_manage(actor, envelope):
-        raise PermissionDenied(
-            "The committee's approval is recorded by the envelope's finance "
-            "lead or the ICB secretariat."
-        )
-    errors = Errors()
-    minute = text(
-        committee_minute,
-        "committee_minute",
-        errors,
-        required="Cite the finance committee's minute.",
-        max_length=200,
-    )
-    ids = [s.pk if isinstance(s, CapitalScheme) else s for s in schemes or ()]
-    chosen = list(
-        CapitalScheme.objects.select_for_update(of=("self",))
-        .filter(envelope=envelope, pk__in=ids)
-        .select_related("organisation", "envelope")
-        .prefetch_related("costs")
-    )
+def _programme_errors(envelope: SystemEnvelope, chosen, ids, errors: Errors, *, exclude=None):
+    """Whether ``chosen`` (the schemes asked for by ``ids``) may be programmed now."""
     if not chosen or len(chosen) != len(set(ids)):
         errors.add("schemes", "Choose the envelope's schemes to fund.")
     not_open = [s.reference for s in chosen if s.status not in (SchemeStatus.BID,)]
@@ -233,8 +207,16 @@ def programme_approve(
         errors.add("schemes", f"Not open bids: {', '.join(not_open)}.")
     if envelope.status != EnvelopeStatus.AGREED:
         errors.add("schemes", "The envelope must be agreed before its capital is programmed.")
-    if CapitalProgramme.objects.filter(envelope=envelope, status=ProgrammeStatus.APPROVED).exists():
-        errors.add("schemes", "Another programme is being signed off by the partners.")
+    open_programmes = CapitalProgramme.objects.filter(
+        envelope=envelope, status__in=[ProgrammeStatus.PROPOSED, ProgrammeStatus.APPROVED]
+    )
+    if exclude is not None:
+        open_programmes = open_programmes.exclude(pk=exclude.pk)
+    if open_programmes.exists():
+        errors.add(
+            "schemes",
+            "Another programme is before the finance committee or being signed off.",
+        )
     total, room = headroom(envelope, chosen)
     if room < 0:
         errors.add(
@@ -243,6 +225,127 @@ def programme_approve(
             f"capital envelope of {money.gbp(envelope.capital_total)}: it is over by "
             f"{money.gbp(-room)}. Remove schemes until it fits.",
         )
+    return total, room
+
+
+def _label(programme: CapitalProgramme) -> str:
+    return f"{programme.reference} capital programme {programme.envelope.year_label}"
+
+
+@transaction.atomic
+def programme_propose(
+    *, actor, envelope: SystemEnvelope, schemes, note: str = ""
+) -> CapitalProgramme:
+    """The envelope's finance lead (or the ICB secretariat) proposes a programme to the
+    finance committee; refused if it does not fit within the capital envelope (the
+    headroom is given). The committee decides it at a meeting
+    (``programme_decide_at_meeting``)."""
+    from budgets.services.envelope import lock_envelope
+
+    envelope = lock_envelope(envelope.pk)
+    if not envelope_policy.can_manage(actor, envelope):
+        raise PermissionDenied(
+            "A programme is proposed by the envelope's finance lead or the ICB secretariat."
+        )
+    errors = Errors()
+    note = text(note, "note", errors)
+    if envelope_policy.finance_committee_of(envelope) is None:
+        errors.add(
+            "schemes",
+            f"There is no active committee named “{envelope.finance_committee}” to decide "
+            "it: correct the envelope's finance committee first.",
+        )
+    ids = [s.pk if isinstance(s, CapitalScheme) else s for s in schemes or ()]
+    chosen = list(
+        CapitalScheme.objects.select_for_update(of=("self",))
+        .filter(envelope=envelope, pk__in=ids)
+        .select_related("organisation", "envelope")
+        .prefetch_related("costs")
+    )
+    total, room = _programme_errors(envelope, chosen, ids, errors)
+    errors.raise_if_any()
+    programme = CapitalProgramme.objects.create(
+        reference=reference_next("CPRG"),
+        envelope=envelope,
+        total=total,
+        headroom=room,
+        note=note,
+        proposed_by=actor,
+        status=ProgrammeStatus.PROPOSED,
+    )
+    programme.schemes.set(chosen)
+    audit(
+        actor,
+        "capital.programme_proposed",
+        programme,
+        organisation=envelope.icb,
+        changes={
+            "schemes": sorted(s.pk for s in chosen),
+            "total": str(total),
+            "headroom": str(room),
+        },
+        reason=note,
+        label=_label(programme),
+    )
+    return programme
+
+
+@transaction.atomic
+def programme_decide_at_meeting(
+    *, actor, programme: CapitalProgramme, outcome: str, item, notes: str = "", decided_on=None
+) -> CapitalProgramme:
+    """The finance committee decided the programme on ``item`` (quorum, conflicts and
+    votes checked by the meetings app). Approval proposes the variation of the
+    partners' capital lines, which the partners it touches and the ICB sign off."""
+    from budgets.services.envelope import lock_envelope
+    from budgets.services.envelope_variations import variation_request
+
+    if outcome not in ("approved", "rejected"):
+        raise ValidationError({"outcome": "Choose approved or rejected."})
+    envelope = lock_envelope(programme.envelope_id)
+    programme = CapitalProgramme.objects.select_for_update().get(pk=programme.pk)
+    if programme.status != ProgrammeStatus.PROPOSED:
+        raise ValidationError(
+            f"{programme.reference} is {programme.get_status_display().lower()}: it is not "
+            "before the committee."
+        )
+    committee = envelope_policy.finance_committee_of(envelope)
+    if item is None or committee is None or item.meeting.committee_id != committee.pk:
+        raise ValidationError(
+            f"{programme.reference} is for the {envelope.finance_committee} to decide at its "
+            "meeting."
+        )
+    if item.subject_type_id is None or item.subject_id != programme.pk or not isinstance(
+        item.subject, CapitalProgramme
+    ):
+        raise ValidationError("The agenda item is not about this programme.")
+    day = (decided_on or item.meeting.start.date()).strftime("%-d %B %Y")
+    programme.committee_minute = f"{committee.name}, {day}, item {item.position}"[:200]
+    programme.meeting_item = item
+    programme.approved_by = actor
+    programme.decided_at = timezone.now()
+    chosen = list(
+        programme.schemes.select_for_update(of=("self",))
+        .select_related("organisation", "envelope")
+        .prefetch_related("costs")
+    )
+    if outcome == "rejected":
+        programme.status = ProgrammeStatus.DECLINED
+        programme.save()
+        audit(
+            actor,
+            "capital.programme_declined",
+            programme,
+            organisation=envelope.icb,
+            changes={"status": {"before": ProgrammeStatus.PROPOSED, "after": programme.status}},
+            reason=(notes or programme.committee_minute),
+            label=_label(programme),
+        )
+        return programme
+    errors = Errors()
+    total, room = _programme_errors(
+        envelope, chosen, [s.pk for s in chosen], errors, exclude=programme
+    )
     errors.raise_if_any()
     by_org: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for s in chosen:
@@ -253,18 +356,11 @@ def programme_approve(
         if line.organisation_id == envelope.icb_id:
             capital += room
         lines[line.organisation_id] = {"capital_allocation": capital}
-    missing = set(by_org) - set(lines)
-    if missing:
+    if set(by_org) - set(lines):
         raise ValidationError({"schemes": "Every scheme's partner needs a line in the envelope."})
-    programme = CapitalProgramme.objects.create(
-        reference=reference_next("CPRG"),
-        envelope=envelope,
-        total=total,
-        headroom=room,
-        committee_minute=minute,
-        approved_by=actor,
-    )
-    programme.schemes.set(chosen)
+    programme.status = ProgrammeStatus.APPROVED
+    programme.total, programme.headroom = total, room
+    programme.save()
     CapitalScheme.objects.filter(pk__in=[s.pk for s in chosen]).update(
         status=SchemeStatus.IN_PROGRAMME
     )
@@ -274,19 +370,21 @@ def programme_approve(
         programme,
         organisation=envelope.icb,
         changes={
+            "status": {"before": ProgrammeStatus.PROPOSED, "after": programme.status},
             "schemes": sorted(s.pk for s in chosen),
             "total": str(total),
             "headroom": str(room),
+            "meeting_item": item.pk,
         },
-        reason=minute,
-        label=f"{programme.reference} capital programme {envelope.year_label}",
+        reason=notes or programme.committee_minute,
+        label=_label(programme),
     )
     programme.variation = variation_request(
         actor=actor,
         envelope=envelope,
         kind=VariationKind.CAPITAL_PROGRAMME,
         reason=f"Capital programme {programme.reference} approved by the "
-        f"{envelope.finance_committee} ({minute}).",
+        f"{programme.committee_minute}.",
         lines=lines,
     )
     programme.save(update_fields=["variation"])
@@ -317,4 +415,32 @@ def programme_variation_concluded(variation, *, applied: bool) -> None:
         changes={"status": {"before": ProgrammeStatus.APPROVED, "after": programme.status}},
         reason=f"Variation {variation.reference} {variation.get_status_display().lower()}.",
         label=f"{programme.reference} capital programme {programme.envelope.year_label}",
+    )
+
+
+def programme_decide_at_meeting_hook(
+    programme, *, actor, outcome, notes="", decided_on=None, decided_by="", item=None
+):
+    """``governance.subjects`` hook: the meeting's decision on a proposed programme."""
+    return programme_decide_at_meeting(
+        actor=actor,
+        programme=programme,
+        outcome=outcome,
+        item=item,
+        notes=notes,
+        decided_on=decided_on,
+    )
+
+
+def programme_register_facts(programme):
+    """What the decision register says of a programme the committee decided."""
+    from governance.subjects import RegisterFacts
+
+    envelope = programme.envelope
+    count = programme.schemes.count()
+    return RegisterFacts(
+        reference=programme.reference,
+        title=f"{envelope.name} {envelope.year_label}: capital programme of {count} "
+        f"scheme{'s' if count != 1 else ''}, {money.gbp(programme.total)}",
+        value=programme.total,
     )

@@ -257,7 +257,7 @@ def capital(request, pk: int):
         )
         if programme_form.is_valid():
             try:
-                programme = capital_services.programme_approve(
+                programme = capital_services.programme_propose(
                     actor=user, envelope=envelope, **programme_form.cleaned_data
                 )
             except ValidationError as exc:
@@ -265,8 +265,8 @@ def capital(request, pk: int):
             else:
                 messages.success(
                     request,
-                    f"Programme {programme.reference} approved; the partners now sign off "
-                    f"variation {programme.variation.reference}.",
+                    f"Programme {programme.reference} proposed: the secretariat tables it "
+                    f"for the {envelope.finance_committee}, which decides it at a meeting.",
                 )
                 return redirect("budgets:envelope-capital", pk=envelope.pk)
     elif action is not None:
@@ -283,6 +283,7 @@ def capital(request, pk: int):
             "schemes": schemes,
             "bid_form": bid_form if mine.exists() else None,
             "programme_form": programme_form if can_manage else None,
+            "programmes": list(envelope.capital_programmes.all()),
             "approved_total": total,
             "headroom": room,
             "bids_total": bids_total,

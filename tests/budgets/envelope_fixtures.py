@@ -99,3 +99,60 @@ def make_envelope(env_parties):
         return SystemEnvelope.objects.get(pk=envelope.pk)
 
     return make
+
+
+@pytest.fixture
+def finance_committee(env_parties, make_user):
+    """The Finance and Performance Committee (the envelope's finance committee): a chair,
+    a non-executive and the ICB's finance lead; quorum two."""
+    import datetime
+
+    from governance.meetings.models import CommitteeKind, CommitteeRole
+    from governance.meetings.services import committees
+
+    p = env_parties
+    c = committees.committee_create(
+        actor=p["icb_sec"],
+        name="Finance and Performance Committee",
+        kind=CommitteeKind.COMMITTEE,
+        organisation=p["icb"],
+        quorum_min_members=2,
+    )
+    for user, role in (
+        (make_user(p["icb"], Role.MEMBER, "fpc_chair"), CommitteeRole.CHAIR),
+        (make_user(p["icb"], Role.MEMBER, "fpc_ned"), CommitteeRole.NON_EXECUTIVE),
+        (p["icb_lead"], CommitteeRole.EXECUTIVE),
+    ):
+        committees.member_add(
+            actor=p["icb_sec"],
+            committee=c,
+            user=user,
+            organisation=p["icb"],
+            role=role,
+            valid_from=datetime.date(2020, 1, 1),
+        )
+    return c
+
+
+def committee_decides(p, committee, subject, outcome="approved"):
+    """A quorate meeting of ``committee`` held a few minutes ago decides ``subject``,
+    tabled through the subject registry; returns the agenda item."""
+    import datetime
+
+    from django.utils import timezone
+
+    from governance.meetings.services import agenda, conduct
+
+    meeting = agenda.meeting_create(
+        actor=p["icb_sec"],
+        committee=committee,
+        start=timezone.now() - datetime.timedelta(minutes=5),
+        location="Boardroom",
+    )
+    item = agenda.item_table_subject(actor=p["icb_sec"], meeting=meeting, subject=subject)
+    for seat in committee.members.on():
+        conduct.attendance_record(
+            actor=p["icb_sec"], meeting=meeting, member=seat, status="present"
+        )
+    conduct.item_decide(actor=p["icb_sec"], item=item, outcome=outcome, resolution="Resolved.")
+    return item

@@ -17,9 +17,10 @@ from budgets.models import (
     VariationStatus,
 )
 from budgets.services import capital as svc
+from decisions.models import DecisionEntry
 from governance.audit.models import AuditEvent
 from governance.signoffs.models import SignOff
-from tests.budgets.envelope_fixtures import sign_round
+from tests.budgets.envelope_fixtures import committee_decides, finance_committee, sign_round  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -107,15 +108,15 @@ def test_committee_adjusts_a_score_with_a_reason(make_envelope, env_parties):
     assert event.changes["score"] == {"before": "62.00", "after": "70.00"}
 
 
-def test_programme_over_the_envelope_is_refused_with_the_headroom(make_envelope, env_parties):
+def test_programme_over_the_envelope_is_refused_with_the_headroom(
+    make_envelope, env_parties, finance_committee  # noqa: F811
+):
     p = env_parties
     envelope = make_envelope()  # capital envelope £60,000,000.00
     a = bid(p, envelope, costs={2026: "35000000.00"})
     b = bid(p, envelope, key="amb", title="Fleet", category="safety", costs={2026: "25000000.01"})
     with pytest.raises(ValidationError) as exc:
-        svc.programme_approve(
-            actor=p["icb_lead"], envelope=envelope, schemes=[a, b], committee_minute="FPC 26/40"
-        )
+        svc.programme_propose(actor=p["icb_lead"], envelope=envelope, schemes=[a, b])
     message = exc.value.message_dict["schemes"][0]
     assert "£60,000,000.01" in message and "over by £0.01" in message
     assert not CapitalProgramme.objects.exists()
@@ -124,19 +125,26 @@ def test_programme_over_the_envelope_is_refused_with_the_headroom(make_envelope,
     assert (total, room) == (Decimal("35000000.00"), Decimal("25000000.00"))
 
 
-def test_approved_programme_updates_the_partners_lines_once_signed_off(make_envelope, env_parties):
+def test_approved_programme_updates_the_partners_lines_once_signed_off(
+    make_envelope, env_parties, finance_committee  # noqa: F811
+):
     p = env_parties
     envelope = make_envelope()
     a = bid(p, envelope, costs={2026: "35000000.00", 2027: "5000000.00"})
     b = bid(p, envelope, key="amb", title="Fleet", category="safety", costs={2026: "14000000.00"})
     c = bid(p, envelope, key="mh", title="EPR", category="digital", costs={2026: "9000000.00"})
     with pytest.raises(PermissionDenied):
-        svc.programme_approve(
-            actor=p["acute_lead"], envelope=envelope, schemes=[a, b], committee_minute="x"
-        )
-    programme = svc.programme_approve(
-        actor=p["icb_lead"], envelope=envelope, schemes=[a, b], committee_minute="FPC 26/40"
-    )
+        svc.programme_propose(actor=p["acute_lead"], envelope=envelope, schemes=[a, b])
+    programme = svc.programme_propose(actor=p["icb_lead"], envelope=envelope, schemes=[a, b])
+    assert programme.status == ProgrammeStatus.PROPOSED and programme.variation is None
+    # nothing changes until the finance committee decides it at its meeting
+    assert envelope.lines.get(organisation=p["acute"]).capital_allocation == Decimal("30000000.00")
+    item = committee_decides(p, finance_committee, programme)
+    programme.refresh_from_db()
+    assert programme.status == ProgrammeStatus.APPROVED and programme.meeting_item == item
+    assert programme.committee_minute.startswith("Finance and Performance Committee, ")
+    entry = DecisionEntry.objects.get(reference=programme.reference)
+    assert entry.committee == finance_committee and entry.financial_value == programme.total
     assert programme.total == Decimal("49000000.00")
     assert programme.headroom == Decimal("11000000.00")
     variation = programme.variation
@@ -169,13 +177,15 @@ def test_approved_programme_updates_the_partners_lines_once_signed_off(make_enve
     assert CapitalScheme.objects.get(pk=c.pk).status == SchemeStatus.NOT_FUNDED
 
 
-def test_programme_not_signed_off_returns_its_schemes_to_bids(make_envelope, env_parties):
+def test_programme_not_signed_off_returns_its_schemes_to_bids(
+    make_envelope, env_parties, finance_committee  # noqa: F811
+):
     p = env_parties
     envelope = make_envelope()
     a = bid(p, envelope, costs={2026: "35000000.00"})
-    programme = svc.programme_approve(
-        actor=p["icb_sec"], envelope=envelope, schemes=[a], committee_minute="FPC 26/40"
-    )
+    programme = svc.programme_propose(actor=p["icb_sec"], envelope=envelope, schemes=[a])
+    committee_decides(p, finance_committee, programme)
+    programme.refresh_from_db()
     sign_round(p, programme.variation, keys={"amb"}, outcome="reject", comment="Fleet first.")
     programme.refresh_from_db()
     assert programme.status == ProgrammeStatus.NOT_AGREED
@@ -208,3 +218,68 @@ def test_business_case_kept_privately_and_served_only_to_parties(
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
     client.force_login(p["outsider"])
     assert client.get(url).status_code == 404
+
+
+def test_the_committee_can_decline_a_programme(make_envelope, env_parties, finance_committee):  # noqa: F811
+    p = env_parties
+    envelope = make_envelope()
+    a = bid(p, envelope, costs={2026: "35000000.00"})
+    programme = svc.programme_propose(actor=p["icb_lead"], envelope=envelope, schemes=[a])
+    committee_decides(p, finance_committee, programme, outcome="rejected")
+    programme.refresh_from_db()
+    assert programme.status == ProgrammeStatus.DECLINED and programme.variation is None
+    assert CapitalScheme.objects.get(pk=a.pk).status == SchemeStatus.BID
+    assert DecisionEntry.objects.get(reference=programme.reference).outcome == "rejected"
+    # a new programme may then be proposed
+    again = svc.programme_propose(actor=p["icb_lead"], envelope=envelope, schemes=[a])
+    assert again.status == ProgrammeStatus.PROPOSED
+
+
+def test_only_the_finance_committee_decides_at_its_meeting(
+    make_envelope, env_parties, finance_committee  # noqa: F811
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from governance.meetings.models import CommitteeKind
+    from governance.meetings.services import agenda, committees
+
+    p = env_parties
+    envelope = make_envelope()
+    a = bid(p, envelope, costs={2026: "35000000.00"})
+    programme = svc.programme_propose(actor=p["icb_lead"], envelope=envelope, schemes=[a])
+    with pytest.raises(ValidationError, match="Another programme is before the finance committee"):
+        svc.programme_propose(actor=p["icb_lead"], envelope=envelope, schemes=[a])
+    audit_committee = committees.committee_create(
+        actor=p["icb_sec"],
+        name="Audit Committee",
+        kind=CommitteeKind.COMMITTEE,
+        organisation=p["icb"],
+        quorum_min_members=1,
+    )
+    meeting = agenda.meeting_create(
+        actor=p["icb_sec"],
+        committee=audit_committee,
+        start=timezone.now() - datetime.timedelta(minutes=5),
+        location="Boardroom",
+    )
+    with pytest.raises(ValidationError):
+        agenda.item_table_subject(actor=p["icb_sec"], meeting=meeting, subject=programme)
+    other = agenda.item_add(
+        actor=p["icb_sec"], meeting=meeting, title="Any other business", purpose="decision"
+    )
+    with pytest.raises(ValidationError, match="for the Finance and Performance Committee"):
+        svc.programme_decide_at_meeting(
+            actor=p["icb_sec"], programme=programme, outcome="approved", item=other
+        )
+    programme.refresh_from_db()
+    assert programme.status == ProgrammeStatus.PROPOSED
+
+
+def test_a_programme_needs_the_named_committee(make_envelope, env_parties):
+    p = env_parties
+    envelope = make_envelope()  # no committee of that name exists in this test
+    a = bid(p, envelope, costs={2026: "1000000.00"})
+    with pytest.raises(ValidationError, match="no active committee named"):
+        svc.programme_propose(actor=p["icb_lead"], envelope=envelope, schemes=[a])

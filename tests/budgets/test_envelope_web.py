@@ -16,6 +16,7 @@ from budgets.models import MonthlyReturn, MonthlyReturnStatus
 from budgets.reports import envelope as report
 from budgets.services import envelope_returns
 from governance import pdf
+from tests.budgets.envelope_fixtures import finance_committee  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +153,9 @@ def test_report_pdf_download_through_the_isolated_renderer(client, opened, env_p
     assert client.get(f"/envelopes/{opened.pk}/report/9.pdf").status_code == 404  # not open
 
 
-def test_capital_page_bid_and_over_envelope_programme(client, opened, env_parties):
+def test_capital_page_bid_and_over_envelope_programme(
+    client, opened, env_parties, finance_committee  # noqa: F811
+):
     p = env_parties
     client.force_login(p["amb_lead"])
     response = client.post(
@@ -173,10 +176,39 @@ def test_capital_page_bid_and_over_envelope_programme(client, opened, env_partie
     scheme = opened.capital_schemes.get()
     response = client.post(
         f"/envelopes/{opened.pk}/capital/",
-        {"action": "programme", "prog-schemes": [scheme.pk], "prog-committee_minute": "FPC 1"},
+        {"action": "programme", "prog-schemes": [scheme.pk], "prog-note": "Fleet first."},
     )
     assert response.status_code == 400
     assert "over by £10,000,000.00" in response.content.decode()
+    assert not opened.capital_programmes.exists()
+
+
+def test_capital_page_proposes_a_programme_to_the_committee(
+    client, opened, env_parties, finance_committee  # noqa: F811
+):
+    from budgets.models import ProgrammeStatus
+    from budgets.services import capital as capital_services
+
+    p = env_parties
+    scheme = capital_services.scheme_bid(
+        actor=p["amb_lead"],
+        envelope=opened,
+        organisation=p["amb"],
+        title="Ambulance station roof",
+        category="backlog",
+        costs={2026: "2000000.00"},
+        risk_score_addressed=12,
+    )
+    client.force_login(p["icb_lead"])
+    response = client.post(
+        f"/envelopes/{opened.pk}/capital/",
+        {"action": "programme", "prog-schemes": [scheme.pk], "prog-note": "Roof first."},
+    )
+    assert response.status_code == 302
+    programme = opened.capital_programmes.get()
+    assert programme.status == ProgrammeStatus.PROPOSED and programme.note == "Roof first."
+    page = client.get(f"/envelopes/{opened.pk}/capital/").content.decode()
+    assert "Finance and Performance Committee" in page
 
 
 def test_envelope_page_queries_do_not_grow_with_returns(client, opened, env_parties):
