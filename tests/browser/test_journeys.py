@@ -288,3 +288,57 @@ def test_5_public_portal_pack_and_calendar_by_keyboard(people):
     assert ics.startswith("BEGIN:VCALENDAR")
     assert "SUMMARY:" in ics and "Board meeting in public" in ics
     assert "DTSTART;TZID=Europe/London:" in ics or re.search(r"DTSTART:\d{8}T\d{6}Z", ics)
+
+
+# --- (6) an auditor opens a decision's history and exports the register -------------------
+
+
+def test_6_auditor_reads_a_decision_history_and_exports(people):
+    import csv
+    import io
+
+    auditor = people("icb.auditor")
+    page = auditor.page
+    auditor.click(page.get_by_role("navigation").get_by_role("link", name="Decisions").first)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Decision register")
+    auditor.click(page.get_by_role("link", name="DEC-2026-0001"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Winter discharge to assess beds")
+    expect(page.get_by_text("The Finance and Performance Committee").first).to_be_visible()
+    signoffs = page.get_by_role("table").first
+    for organisation in (
+        "Calder Community and Mental Health NHS Trust",
+        "Northmere Hospitals NHS Foundation Trust",
+        "Northmere Metropolitan Borough Council",
+    ):
+        expect(signoffs.get_by_role("row").filter(has_text=organisation)).to_contain_text(
+            "Approved"
+        )
+    auditor.shot("6-decision-register-entry")
+
+    # the whole history, read-only: no action is offered to an auditor
+    auditor.click(page.get_by_role("link", name=re.compile("full timeline")))
+    timeline = page.get_by_role("region", name="Timeline")
+    expect(timeline).to_contain_text("Raised as a draft")
+    expect(timeline).to_contain_text("Submitted for secretariat review")
+    expect(timeline).to_contain_text(re.compile("Signed off|sign-off", re.I))
+    expect(page.get_by_role("link", name="Edit the proposal")).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("Withdraw|Accept|Return"))).to_have_count(0)
+    auditor.shot("6-decision-timeline")
+
+    # the register as CSV, the same entries
+    page.go_back()
+    page.go_back()
+    auditor.checked()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download the register as CSV")).click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    references = {row.get("Reference") or next(iter(row.values())) for row in rows}
+    assert "DEC-2026-0001" in references
+    listed = page.get_by_role("table").last.get_by_role("row").count() - 1
+    assert len(rows) == listed
+
+    # and the audit trail, newest first
+    auditor.goto("/audit/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit trail")
+    expect(page.get_by_role("table").first).to_contain_text("Signed off")
+    auditor.shot("6-audit-trail")
