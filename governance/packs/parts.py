@@ -97,9 +97,11 @@ def render_part(
 ) -> PartResult:
     """Lay out and write one part. ``placements(anchors)`` (appendix parts) returns the
     appendix pages to draw onto the placeholders."""
+    from governance.packs.pipeline import speed_up_tagging
     from governance.render_engine import CSS, HTML
     from governance.render_engine import LOGGER as WEASYPRINT_LOGGER
 
+    speed_up_tagging()
     fetcher = PackURLFetcher(roots)
     options = {"pdf_tags": True, "pdf_variant": "pdf/ua-1" if pdf_ua else None}
     collector = _Warnings()

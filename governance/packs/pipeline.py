@@ -21,6 +21,27 @@ from governance.render_engine import LOGGER as WEASYPRINT_LOGGER
 Progress = Callable[[int, str], None]
 
 
+def _cached_page_references(pdf) -> tuple[bytes, ...]:
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_pack_page_references")
+    if cached is None or cached[0] != len(kids):
+        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+        cached = pdf.__dict__["_pack_page_references"] = (len(kids), references)
+    return cached[1]
+
+
+def speed_up_tagging() -> None:
+    """pydyf's ``PDF.page_references`` rebuilds the tuple of every page's reference on
+    each call, and WeasyPrint's tagging calls it once per structure element: quadratic
+    in pages (on a 300-page pack, most of the tagging's cost). Here it is kept until a
+    page is added. Render processes only (this module is never imported by Django's);
+    the result is byte-for-byte the same."""
+    import pydyf
+
+    if getattr(pydyf.PDF.page_references, "fget", None) is not _cached_page_references:
+        pydyf.PDF.page_references = property(_cached_page_references)
+
+
 def check_public_metadata(spec: PackSpec) -> None:
     """Refuse a public spec whose document-level text names a Part 2 item."""
     if not spec.is_public:
@@ -110,6 +131,7 @@ def render_here(
     """Render ``spec`` in this process. Raises :class:`PackError` for unusable input."""
     started = time.monotonic()
     report = progress or (lambda _pct, _msg: None)
+    speed_up_tagging()
     check_public_metadata(spec)
     report(5, "Reading appendices")
     sources = _open_appendices(spec)
