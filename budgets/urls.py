@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from budgets.views import allocations, envelope, envelope_plan, funds
+from budgets.views import allocations, envelope, envelope_plan, funds, place
 
 app_name = "budgets"
 
@@ -23,6 +23,7 @@ urlpatterns = [
         name="change-request",
     ),
     path("funds/<int:pk>/risk-share/", funds.risk_share, name="risk-share"),
+    path("funds/<int:pk>/host-at-place/", place.fund_host_at_place, name="fund-host-at-place"),
     path("funds/<int:pk>/ledger/", funds.ledger, name="ledger"),
     path("funds/<int:pk>/ledger.csv", funds.ledger_csv, name="ledger-csv"),
     path("funds/<int:pk>/report.csv", funds.report_csv_view, name="report-csv"),

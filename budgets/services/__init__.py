@@ -25,23 +25,22 @@ from budgets.services.funds import (
     scheme_line_set_forecast,
     scheme_line_update,
 )
-from budgets.services.place import (
-    allocation_decide_at_meeting,
-    fund_host_at_place,
-)
 from budgets.services.ledger import (
     allocation_commit,
     allocation_commit_step,
     allocation_release,
     allocation_spend,
 )
+from budgets.services.place import (
+    allocation_decide_at_meeting,
+    fund_host_at_place,
+)
 
 __all__ = [
-    "allocation_decide_at_meeting",
-    "fund_host_at_place",
     "allocation_commit",
     "allocation_commit_step",
     "allocation_create",
+    "allocation_decide_at_meeting",
     "allocation_release",
     "allocation_review",
     "allocation_signoff_concluded",
@@ -56,6 +55,7 @@ __all__ = [
     "fund_activate",
     "fund_close",
     "fund_create",
+    "fund_host_at_place",
     "fund_set_risk_share",
     "fund_update",
     "scheme_line_add",

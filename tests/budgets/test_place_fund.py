@@ -49,7 +49,9 @@ def bcf(ics, make_user, place, place_type):  # noqa: F811
         pool_manager=manager,
         financial_year=2026,
     )
-    services.scheme_line_add(actor=sec, fund=fund, code="S1", name="Discharge to assess", budget="3000000")
+    services.scheme_line_add(
+        actor=sec, fund=fund, code="S1", name="Discharge to assess", budget="3000000"
+    )
     for org, amount in ((ics["icb"], "2000000"), (ics["council"], "1000000")):
         services.contribution_set(actor=sec, fund=fund, organisation=org, amount=amount)
     services.fund_activate(actor=sec, fund=fund)
@@ -64,7 +66,7 @@ def bcf(ics, make_user, place, place_type):  # noqa: F811
     return fund
 
 
-def _signed_off(ics, fund, amount):
+def _signed_off(ics, fund, amount):  # noqa: F811
     a = services.allocation_create(
         actor=fund.manager,
         fund=fund,
@@ -76,14 +78,16 @@ def _signed_off(ics, fund, amount):
     services.allocation_review(actor=fund.manager, allocation=a, accept=True)
     for who, org in (("icb_sign", ics["icb"]), ("council_sign", ics["council"])):
         signoff = SignOff.objects.get(
-            subject_type__model="allocation", subject_id=a.pk, organisation=org,
+            subject_type__model="allocation",
+            subject_id=a.pk,
+            organisation=org,
             status=SignOffStatus.PENDING,
         )
         signoff_decide(actor=ics[who], signoff=signoff, outcome="approve")
     return Allocation.objects.get(pk=a.pk)
 
 
-def _meeting(ics, committee):
+def _meeting(ics, committee):  # noqa: F811
     sec = ics["secretariat"]
     meeting = agenda.meeting_create(
         actor=sec,
@@ -102,7 +106,9 @@ def test_within_the_delegation_the_place_decides_and_the_money_is_committed(ics,
     assert balances.fund_position(bcf.pk).committed == 0  # nothing committed before the decision
     meeting = _meeting(ics, place)
     item = agenda.item_table_subject(actor=ics["secretariat"], meeting=meeting, subject=a)
-    conduct.item_decide(actor=ics["secretariat"], item=item, outcome="approved", resolution="Agreed.")
+    conduct.item_decide(
+        actor=ics["secretariat"], item=item, outcome="approved", resolution="Agreed."
+    )
     a.refresh_from_db()
     assert a.status == AllocationStatus.COMMITTED
     assert balances.fund_position(bcf.pk).committed == Decimal("420000")
@@ -119,7 +125,9 @@ def test_within_the_delegation_the_place_decides_and_the_money_is_committed(ics,
 
 def test_the_register_lists_it_for_the_public(client, ics, bcf, place):  # noqa: F811
     a = _signed_off(ics, bcf, "250000")
-    item = agenda.item_table_subject(actor=ics["secretariat"], meeting=_meeting(ics, place), subject=a)
+    item = agenda.item_table_subject(
+        actor=ics["secretariat"], meeting=_meeting(ics, place), subject=a
+    )
     conduct.item_decide(actor=ics["secretariat"], item=item, outcome="approved")
     page = client.get("/decisions/").content.decode()
     assert a.reference in page
@@ -141,7 +149,9 @@ def test_above_the_delegation_it_is_for_the_icb_board(ics, bcf, place, sord_boar
 
 def test_the_place_can_decline_and_nothing_is_committed(ics, bcf, place):  # noqa: F811
     a = _signed_off(ics, bcf, "300000")
-    item = agenda.item_table_subject(actor=ics["secretariat"], meeting=_meeting(ics, place), subject=a)
+    item = agenda.item_table_subject(
+        actor=ics["secretariat"], meeting=_meeting(ics, place), subject=a
+    )
     conduct.item_decide(
         actor=ics["secretariat"], item=item, outcome="rejected", resolution="Fund it from S2."
     )
@@ -154,7 +164,9 @@ def test_the_place_can_decline_and_nothing_is_committed(ics, bcf, place):  # noq
 def test_only_through_a_meeting_of_the_deciding_committee(ics, bcf, place, sord_board):  # noqa: F811
     a = _signed_off(ics, bcf, "200000")
     board_item = agenda.item_add(
-        actor=ics["secretariat"], meeting=_meeting(ics, sord_board), title="Other business",
+        actor=ics["secretariat"],
+        meeting=_meeting(ics, sord_board),
+        title="Other business",
         purpose="decision",
     )
     with pytest.raises(ValidationError, match="for the City Place Partnership Board to decide"):
@@ -169,11 +181,16 @@ def test_hosting_at_place_is_checked(ics, bcf, place, sord_board, make_user):  #
     sec = ics["secretariat"]
     with pytest.raises(PermissionDenied):
         fund_host_at_place(
-            actor=ics["council_sign"], fund=bcf, committee=place,
-            decision_type_code="place-city", reason="x",
+            actor=ics["council_sign"],
+            fund=bcf,
+            committee=place,
+            decision_type_code="place-city",
+            reason="x",
         )
     with pytest.raises(ValidationError) as err:
-        fund_host_at_place(actor=sec, fund=bcf, committee=sord_board, decision_type_code="", reason="")
+        fund_host_at_place(
+            actor=sec, fund=bcf, committee=sord_board, decision_type_code="", reason=""
+        )
     assert set(err.value.message_dict) == {"host_committee", "decision_type_code", "reason"}
     with pytest.raises(ValidationError, match="no decision type"):
         fund_host_at_place(
@@ -181,7 +198,11 @@ def test_hosting_at_place_is_checked(ics, bcf, place, sord_board, make_user):  #
         )
     with pytest.raises(ValidationError, match="does not delegate"):
         fund_host_at_place(
-            actor=sec, fund=bcf, committee=place, decision_type_code="commissioning", reason="Delegated."
+            actor=sec,
+            fund=bcf,
+            committee=place,
+            decision_type_code="commissioning",
+            reason="Delegated.",
         )
 
 
@@ -189,8 +210,12 @@ def test_a_fund_not_hosted_at_place_commits_at_sign_off(ics, make_user, place_ty
     sec = ics["secretariat"]
     manager = make_user(ics["council"], Role.MEMBER, "pm2")
     fund = services.fund_create(
-        actor=sec, name="Carers Pool", agreement_reference="S75-C", host_organisation=ics["council"],
-        pool_manager=manager, financial_year=2026,
+        actor=sec,
+        name="Carers Pool",
+        agreement_reference="S75-C",
+        host_organisation=ics["council"],
+        pool_manager=manager,
+        financial_year=2026,
     )
     services.scheme_line_add(actor=sec, fund=fund, code="S1", name="Breaks", budget="500000")
     services.contribution_set(actor=sec, fund=fund, organisation=ics["icb"], amount="500000")
@@ -201,12 +226,55 @@ def test_a_fund_not_hosted_at_place_commits_at_sign_off(ics, make_user, place_ty
     assert not DecisionEntry.objects.filter(reference=a.reference).exists()
 
 
-def _signed_off_icb_only(ics, fund):
+def _signed_off_icb_only(ics, fund):  # noqa: F811
     a = services.allocation_create(
-        actor=fund.manager, fund=fund, scheme_line=fund.lines.get(code="S1"),
-        recipient=ics["vcse"], amount="1000", purpose="Breaks.",
+        actor=fund.manager,
+        fund=fund,
+        scheme_line=fund.lines.get(code="S1"),
+        recipient=ics["vcse"],
+        amount="1000",
+        purpose="Breaks.",
     )
     services.allocation_review(actor=fund.manager, allocation=a, accept=True)
     signoff = SignOff.objects.get(subject_type__model="allocation", subject_id=a.pk)
     signoff_decide(actor=ics["icb_sign"], signoff=signoff, outcome="approve")
     return Allocation.objects.get(pk=a.pk)
+
+
+def test_the_secretariat_hosts_a_fund_at_place_on_its_page(
+    client,
+    ics,  # noqa: F811
+    make_user,
+    place,  # noqa: F811
+    place_type,  # noqa: F811
+):
+    sec = ics["secretariat"]
+    manager = make_user(ics["council"], Role.MEMBER, "pm3")
+    fund = services.fund_create(
+        actor=sec,
+        name="City Carers Fund",
+        agreement_reference="S75-CC",
+        host_organisation=ics["council"],
+        pool_manager=manager,
+        financial_year=2026,
+    )
+    url = f"/funds/{fund.pk}/host-at-place/"
+    client.force_login(ics["council_sign"])
+    assert client.get(url).status_code == 403
+    client.force_login(sec)
+    page = client.get(url)
+    assert page.status_code == 200 and "City Place Partnership Board" in page.content.decode()
+    bad = client.post(
+        url, {"host_committee": place.pk, "decision_type_code": "nope", "reason": "x"}
+    )
+    assert bad.status_code == 400 and "no decision type" in bad.content.decode()
+    fund.refresh_from_db()
+    assert fund.host_committee is None
+    done = client.post(
+        url,
+        {"host_committee": place.pk, "decision_type_code": place_type.code, "reason": "Delegated."},
+    )
+    assert done.status_code == 302
+    fund.refresh_from_db()
+    assert fund.host_committee == place and fund.decision_type_code == place_type.code
+    assert "Hosted at place" in client.get(f"/funds/{fund.pk}/").content.decode()

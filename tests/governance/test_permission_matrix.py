@@ -173,6 +173,7 @@ RULES: dict[str, Rule] = {
     "budgets:fund-create": Rule(LOGIN),
     "budgets:fund": private(pk="fund"),
     "budgets:fund-edit": private(pk="fund"),
+    "budgets:fund-host-at-place": Rule(MANAGE, {"pk": "fund"}),
     "budgets:fund-activate": private(pk="fund"),
     "budgets:fund-close": private(pk="fund"),
     "budgets:line-add": private(pk="fund"),
