@@ -282,6 +282,7 @@ class Person:
         request = response.request
         if (
             request.is_navigation_request()
+            and 200 <= response.status < 300
             and request.frame == self.page.main_frame
             and "text/html" in (response.headers.get("content-type") or "")
         ):

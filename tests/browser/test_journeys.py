@@ -342,3 +342,62 @@ def test_6_auditor_reads_a_decision_history_and_exports(people):
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit trail")
     expect(page.get_by_role("table").first).to_contain_text("Signed off")
     auditor.shot("6-audit-trail")
+
+
+# --- (7) the pool manager commits an allocation and reads the fund chart ------------------
+
+
+def fund_committed(person) -> str:
+    page = person.page
+    position = page.get_by_text(re.compile(r"^Committed$")).first.locator("xpath=..")
+    return re.search(r"£[\d,]+", position.inner_text()).group(0)
+
+
+def test_7_pool_manager_commits_an_allocation_and_reads_the_fund_chart(people):
+    manager = people("icb.member")
+    page = manager.page
+    manager.click(page.get_by_role("navigation").get_by_role("link", name="Funds").first)
+    manager.click(page.get_by_role("link", name=re.compile("Northmere Better Care Fund")).first)
+    chart = page.get_by_role("img", name=re.compile("Fund position per partner"))
+    expect(chart).to_be_visible()
+    before_chart = chart.get_attribute("aria-labelledby") and chart.evaluate("el => el.textContent")
+    before = fund_committed(manager)
+    assert before == "£4,550,000"
+    manager.shot("7-fund-before")
+
+    # the pool manager accepts the request from My tasks
+    manager.click(page.get_by_role("navigation").get_by_role("link", name="My tasks").first)
+    manager.click(page.get_by_role("link", name=re.compile("ALLOC-2026-0006")))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("£900,000")
+    expect(page.get_by_text("ALLOC-2026-0006").first).to_be_visible()
+    page.get_by_label("Accept: send to the partners for sign-off").check()
+    manager.click(page.get_by_role("button", name="Record the review"))
+    expect(page.get_by_text(re.compile("sign-off", re.I)).first).to_be_visible()
+
+    # the fund's partners sign it off; the last sign-off commits it
+    for username in ("icb.signatory", "northmere.signatory", "mh.signatory"):
+        signatory = people(username)
+        s = signatory.page
+        signatory.click(s.get_by_role("navigation").get_by_role("link", name="My tasks").first)
+        row = s.get_by_role("row").filter(has_text="ALLOC-2026-0006")
+        signatory.click(row.get_by_role("link").last)
+        s.get_by_role("radio", name="Approve").check()
+        signatory.click(s.get_by_role("button", name="Record the sign-off"))
+        expect(s.get_by_role("status")).to_contain_text("Sign-off recorded")
+        signatory.close()
+
+    allocation = manager.goto(page.url.split("?")[0])
+    expect(allocation.get_by_text("Committed").first).to_be_visible()
+    manager.shot("7-allocation-committed")
+
+    # the fund's position and chart now show it
+    manager.click(
+        allocation.get_by_role("link", name=re.compile("Northmere Better Care Fund")).first
+    )
+    assert fund_committed(manager) == "£5,450,000"
+    chart = page.get_by_role("img", name=re.compile("Fund position per partner"))
+    expect(chart).to_be_visible()
+    assert chart.evaluate("el => el.textContent") != before_chart
+    table = page.get_by_role("table", name=re.compile("Fund position per partner"))
+    expect(table.get_by_role("row").filter(has_text="Fund total")).to_contain_text("£5,450,000")
+    manager.shot("7-fund-after")
