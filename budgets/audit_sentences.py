@@ -42,7 +42,7 @@ SENTENCES = {
     # funds
     "fund.created": "Fund set up as a draft",
     "fund.updated": "Fund details changed",
-    "fund.activated": _amount("Fund activated with contributions of", "contributed"),
+    "fund.activated": _amount("Fund activated; contributions", "contributed"),
     "fund.closed": "Fund closed",
     "fund.contribution_set": _contribution_set,
     "fund.scheme_line_added": _line_added,

@@ -5,6 +5,8 @@ screen readers; the pages and the report show the same figures as a table beside
 - ``plan_vs_forecast_svg``: each partner's planned and forecast surplus (bars about zero).
 - ``trajectory_svg``: the system's year-to-date surplus against the phased plan, by month.
 - ``capital_svg``: the capital programme per partner stacked against the envelope.
+
+Amounts are in whole pounds with a true minus sign (``governance.ui`` money format).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from decimal import Decimal
 
 from django.utils.safestring import SafeString, mark_safe
 
-from budgets.money import gbp
 from governance.risks.charts.svg import tag, text, title
+from governance.ui.templatetags.ui import money_text as pounds
 
 PLAN, GOOD, BAD, GRID = "#768692", "#005eb8", "#d5281b", "#d8dde0"
 PALETTE = ("#005eb8", "#007f3b", "#ffb81c", "#330072", "#ae2573", "#00a499", "#41b6e6")
@@ -68,7 +70,7 @@ def plan_vs_forecast_svg(position, *, id_prefix: str = "plan-forecast") -> SafeS
             parts.append(
                 tag(
                     "rect",
-                    title(f"{r.name} {what.lower()}: {gbp(value)}"),
+                    title(f"{r.name} {what.lower()}: {pounds(value)}"),
                     x=round(x, 1),
                     y=y,
                     width=round(max(w, 1), 1),
@@ -88,7 +90,8 @@ def plan_vs_forecast_svg(position, *, id_prefix: str = "plan-forecast") -> SafeS
             y += bar_h
         y += gap
     desc = "; ".join(
-        f"{r.name}: plan {gbp(r.plan_surplus)}, forecast {gbp(r.forecast_surplus)}" for r in rows
+        f"{r.name}: plan {pounds(r.plan_surplus)}, forecast {pounds(r.forecast_surplus)}"
+        for r in rows
     )
     return _svg(
         width,
@@ -160,7 +163,7 @@ def trajectory_svg(positions, *, id_prefix: str = "trajectory") -> SafeString:
             parts.append(
                 tag(
                     "circle",
-                    title(f"M{m} year to date: {gbp(v)}"),
+                    title(f"M{m} year to date: {pounds(v)}"),
                     cx=x,
                     cy=y,
                     r=4,
@@ -184,7 +187,7 @@ def trajectory_svg(positions, *, id_prefix: str = "trajectory") -> SafeString:
     )
     desc = (
         "; ".join(
-            f"M{m}: actual {gbp(v)} against plan {gbp(plan_by_month[m])}"
+            f"M{m}: actual {pounds(v)} against plan {pounds(plan_by_month[m])}"
             for m, v in sorted(actual.items())
             if m
         )
@@ -209,7 +212,7 @@ def capital_svg(capital_total: Decimal, segments, *, id_prefix: str = "capital")
         parts.append(
             tag(
                 "rect",
-                title(f"{label}: {gbp(amount)}"),
+                title(f"{label}: {pounds(amount)}"),
                 x=round(x, 1),
                 y=30,
                 width=round(max(width_i, 0.5), 1),
@@ -222,7 +225,7 @@ def capital_svg(capital_total: Decimal, segments, *, id_prefix: str = "capital")
     parts.append(tag("line", x1=env_x, y1=20, x2=env_x, y2=76, stroke=BAD, stroke_width=3))
     parts.append(
         text(
-            f"Envelope {gbp(capital_total)}",
+            f"Envelope {pounds(capital_total)}",
             x=env_x,
             y=14,
             font_size=11,
@@ -231,8 +234,13 @@ def capital_svg(capital_total: Decimal, segments, *, id_prefix: str = "capital")
     )
     headroom = capital_total - used
     parts.append(
-        text(f"Programme {gbp(used)} · headroom {gbp(headroom)}", x=left, y=96, font_size=11)
+        text(
+            f"Programme {pounds(used)} · headroom {pounds(headroom)}",
+            x=left,
+            y=96,
+            font_size=11,
+        )
     )
-    desc = "; ".join(f"{label}: {gbp(a)}" for label, a in segments)
-    desc += f". Total {gbp(used)} against the envelope of {gbp(capital_total)}."
+    desc = "; ".join(f"{label}: {pounds(a)}" for label, a in segments)
+    desc += f". Total {pounds(used)} against the envelope of {pounds(capital_total)}."
     return _svg(width, height, "Capital programme against the envelope", desc, parts, id_prefix)

@@ -8,6 +8,9 @@ a 404 from pages and the API, as if the fund did not exist.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from operator import attrgetter
+
 from django.db.models import Q, QuerySet
 
 from budgets.models import (
@@ -89,3 +92,13 @@ def ledger_of(fund: PooledFund) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(fund=fund).select_related(
         "organisation", "allocation", "scheme_line", "actor"
     )
+
+
+def totals(items, *paths: str) -> dict[str, Decimal]:
+    """A table's totals row: the Decimal sum of each attribute (a dotted path, e.g.
+    ``"position.committed"``, keyed ``"position_committed"``) over ``items``."""
+    items = list(items)
+    return {
+        path.replace(".", "_"): sum((attrgetter(path)(i) for i in items), Decimal("0.00"))
+        for path in paths
+    }

@@ -100,6 +100,7 @@ class FundReport:
             "variance": self.variance,
             "budget": sum((r.budget for r in self.lines), ZERO),
             "line_available": sum((r.available for r in self.lines), ZERO),
+            "line_variance": sum((r.variance for r in self.lines), ZERO),
         }
 
 

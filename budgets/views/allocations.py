@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from budgets import balances, policy, selectors, services
@@ -22,11 +23,12 @@ from budgets.forms import (
     add_service_errors,
 )
 from budgets.models import AllocationStatus
-from budgets.money import gbp
 from budgets.views.funds import render_form, visible_fund_or_404
-from governance import permissions
+from governance import confirm, permissions
 from governance.audit.selectors import events_for
+from governance.audit.sentences import described
 from governance.signoffs.selectors import signoffs_for
+from governance.ui.templatetags.ui import money_text
 
 FIELDS = ("scheme_line", "recipient", "amount", "purpose", "period_start", "period_end")
 
@@ -50,7 +52,7 @@ def allocation_create(request, pk: int):
         "fund": fund,
         "intro": f"The pool manager reviews the request; then every contributing partner "
         f"signs it off, and the money is committed if the fund still holds it. The fund "
-        f"holds {gbp(balances.fund_position(fund).uncommitted)} uncommitted.",
+        f"holds {money_text(balances.fund_position(fund).uncommitted)} uncommitted.",
     }
     kwargs = {"fund": fund, "raising": raising}
     if request.method != "POST":
@@ -93,13 +95,16 @@ def allocation_detail(request, pk: int, *, forms=None):
                 s for s in signoffs if s.status == "pending" and s.organisation_id in mine
             ],
             "entries": a.entries.select_related("actor").order_by("recorded_at", "pk"),
-            "events": events_for(a).order_by("seq"),
+            "events": described(events_for(a).order_by("seq")),
             "can_review": a.status == AllocationStatus.SUBMITTED and policy.can_review(user, a),
             "can_edit": policy.can_edit_allocation(user, a),
             "can_withdraw": policy.can_withdraw(user, a),
             "can_record": can_record,
             "review_form": forms.get("review") or ReviewForm(),
             "withdraw_form": forms.get("withdraw") or ReasonForm(prefix="withdraw"),
+            "withdraw_action": reverse("budgets:allocation-withdraw", args=[a.pk]),
+            "withdraw_consequences": _withdraw_consequences(a),
+            "confirm_hidden": confirm.HIDDEN,
             "release_form": forms.get("release") or ReleaseForm(prefix="release"),
             "spend_form": forms.get("spend") or SpendForm(prefix="spend"),
         },
@@ -174,12 +179,31 @@ def allocation_review(request, pk: int):
     return allocation_detail(request, pk, forms={"review": form})
 
 
+def _withdraw_consequences(a) -> str:
+    return (
+        f"Withdrawing {a.reference} ends the request for {money_text(a.amount)} to "
+        f"{a.recipient.name}: the pool manager's review and any open partner sign-off are "
+        "cancelled, and nothing is committed from the fund. It cannot be resubmitted; a new "
+        "request would be needed."
+    )
+
+
 @login_required
 @require_POST
 def allocation_withdraw(request, pk: int):
     a = visible_allocation_or_404(request.user, pk)
-    form = ReasonForm(request.POST, prefix="withdraw")
-    if form.is_valid():
+    if a.is_open and not policy.can_withdraw(request.user, a):
+        raise PermissionDenied("You cannot withdraw this request.")
+    form = ReasonForm(request.POST, prefix="withdraw")  # a closed one: the service says why
+    step = {
+        "heading": f"Withdraw {a.reference}?",
+        "consequences": _withdraw_consequences(a),
+        "action": reverse("budgets:allocation-withdraw", args=[a.pk]),
+        "button": "Withdraw the request",
+        "back": reverse("budgets:allocation", args=[a.pk]),
+        "back_label": a.reference,
+    }
+    if form.is_valid() and confirm.confirmed(request):
         try:
             services.allocation_withdraw(actor=request.user, allocation=a, **form.cleaned_data)
         except ValidationError as exc:
@@ -187,7 +211,7 @@ def allocation_withdraw(request, pk: int):
         else:
             messages.success(request, f"{a.reference} withdrawn.")
             return redirect("budgets:allocation", pk=pk)
-    return allocation_detail(request, pk, forms={"withdraw": form})
+    return confirm.confirmation_page(request, form=form, **step)
 
 
 @login_required

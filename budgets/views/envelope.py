@@ -10,12 +10,14 @@ the fields.
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from budgets import envelope_charts, envelope_policy, envelope_selectors
 from budgets.envelope_forms import (
@@ -25,6 +27,7 @@ from budgets.envelope_forms import (
     SchemeBidForm,
     ScoreForm,
 )
+from budgets.forms import ReasonForm
 from budgets.models import (
     SCORING_RULE,
     EnvelopeMonth,
@@ -35,6 +38,7 @@ from budgets.models import (
 from budgets.reports import envelope as report
 from budgets.services import capital as capital_services
 from budgets.services import envelope_returns
+from governance import confirm, permissions
 from governance.forms import add_service_errors
 from governance.organisations.models import Organisation
 from governance.signoffs import selectors as signoff_selectors
@@ -91,7 +95,7 @@ def envelope_detail(request, pk: int):
             if envelope.signoff_round
             else [],
             "variations": envelope_selectors.variations_of(envelope),
-            "alerts": envelope_selectors.alerts_of(envelope),
+            "alerts": _with_visible_risks(request.user, envelope_selectors.alerts_of(envelope)),
             "months": envelope.months.order_by("-month"),
             "my_returns": envelope_selectors.returns_visible_to(request.user)
             .filter(month__envelope=envelope, line__organisation_id__in=mine)
@@ -101,19 +105,49 @@ def envelope_detail(request, pk: int):
     )
 
 
+def _with_visible_risks(user, alerts) -> list:
+    """Each alert's ``risk_visible``: link to its risk only if the user may open it."""
+    from governance.risks.selectors import risks_visible_to
+
+    alerts = list(alerts)
+    ids = {a.risk_id for a in alerts if a.risk_id}
+    visible = set(risks_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    for a in alerts:
+        a.risk_visible = a.risk_id in visible
+    return alerts
+
+
 @login_required
 def variation_detail(request, pk: int, variation_pk: int):
     envelope = envelope_or_404(request.user, pk)
     variation = get_object_or_404(envelope_selectors.variations_of(envelope), pk=variation_pk)
+    mine = permissions.signing_organisation_ids(request.user)
+    signoffs = list(signoff_selectors.signoffs_for(variation))
+    for s in signoffs:  # the sign-off link only for those who may sign it
+        s.mine = s.status == "pending" and s.organisation_id in mine
     return render(
         request,
         "budgets/envelope/variation.html",
         {
             "envelope": envelope,
             "variation": variation,
-            "signoffs": signoff_selectors.signoffs_for(variation),
+            "signoffs": signoffs,
             "can_manage": envelope_policy.can_manage(request.user, envelope),
+            "withdraw_form": ReasonForm(),
+            "withdraw_action": reverse(
+                "budgets:envelope-variation-withdraw", args=[envelope.pk, variation.pk]
+            ),
+            "withdraw_consequences": variation_withdraw_consequences(variation),
+            "confirm_hidden": confirm.HIDDEN,
         },
+    )
+
+
+def variation_withdraw_consequences(variation) -> str:
+    return (
+        f"Withdrawing {variation.reference} cancels the partners' open sign-off; the agreed "
+        f"lines stay as they are (version {variation.version_before}). Changing them again "
+        "needs a new variation."
     )
 
 
@@ -275,6 +309,7 @@ def capital(request, pk: int):
         envelope, [s for s in schemes if s.status in (SchemeStatus.APPROVED,)]
     )
     bids_total = sum((s.in_year for s in schemes if s.status == SchemeStatus.BID), 0)
+    schemes_total = sum((s.in_year for s in schemes), Decimal("0.00"))
     return render(
         request,
         "budgets/envelope/capital.html",
@@ -287,6 +322,7 @@ def capital(request, pk: int):
             "approved_total": total,
             "headroom": room,
             "bids_total": bids_total,
+            "schemes_total": schemes_total,
             "scoring_rule": SCORING_RULE,
             "can_manage": can_manage,
             "chart": envelope_charts.capital_svg(

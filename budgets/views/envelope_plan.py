@@ -9,13 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from budgets import envelope_policy
 from budgets.envelope_forms import EnvelopeForm, LineForm, ReplanForm, TransferForm
+from budgets.forms import ReasonForm
 from budgets.services import envelope as env_services
 from budgets.services import envelope_variations as var_services
 from budgets.views.envelope import envelope_or_404
+from governance import confirm
 from governance.forms import add_service_errors
 from governance.organisations.models import Organisation, OrganisationKind
 
@@ -162,16 +165,30 @@ def variation_replan(request, pk: int):
 @login_required
 @require_POST
 def variation_withdraw(request, pk: int, variation_pk: int):
+    from budgets.views.envelope import variation_withdraw_consequences
+
     envelope = _manager_envelope(request, pk)
     variation = get_object_or_404(envelope.variations, pk=variation_pk)
-    try:
-        var_services.variation_withdraw(
-            actor=request.user, variation=variation, reason=request.POST.get("reason", "")
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("budgets:envelope-variation", pk=envelope.pk, variation_pk=variation.pk)
+    form = ReasonForm(request.POST)
+    step = {
+        "heading": f"Withdraw {variation.reference}?",
+        "consequences": variation_withdraw_consequences(variation),
+        "action": request.path,
+        "button": "Withdraw the variation",
+        "back": reverse("budgets:envelope-variation", args=[envelope.pk, variation.pk]),
+        "back_label": variation.reference,
+    }
+    if form.is_valid() and confirm.confirmed(request):
+        try:
+            var_services.variation_withdraw(
+                actor=request.user, variation=variation, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{variation.reference} withdrawn.")
+            return redirect("budgets:envelope-variation", pk=envelope.pk, variation_pk=variation.pk)
+    return confirm.confirmation_page(request, form=form, **step)
 
 
 def can_draft(user) -> bool:

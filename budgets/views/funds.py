@@ -14,10 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from budgets import balances, policy, selectors, services
+from budgets import balances, fund_charts, policy, selectors, services
 from budgets.forms import (
     ChangeRequestForm,
     ContributionForm,
@@ -29,14 +30,15 @@ from budgets.forms import (
     add_service_errors,
 )
 from budgets.models import Contribution, FundStatus, SchemeLine
-from budgets.money import gbp
 from budgets.reports import csv as report_csv
 from budgets.reports import pdf as report_pdf
 from budgets.reports.position import fund_report
 from budgets.services.funds import ACTIVE_FIELDS, FUND_FIELDS, pool_manager_candidates
-from governance import permissions
+from governance import confirm, permissions
 from governance.audit.selectors import events_for
+from governance.audit.sentences import described
 from governance.organisations.models import Organisation, Role
+from governance.ui.templatetags.ui import money_text
 
 
 def visible_fund_or_404(user, pk: int):
@@ -58,6 +60,13 @@ def fund_list(request):
         "budgets/fund_list.html",
         {
             "funds": funds,
+            "totals": selectors.totals(
+                funds,
+                "position.contributed",
+                "position.committed",
+                "position.spent",
+                "position.uncommitted",
+            ),
             "to_review": selectors.allocations_awaiting_review(request.user),
             "can_create": policy.can_create_fund(request.user),
         },
@@ -145,21 +154,36 @@ def fund_detail(request, pk: int, *, close_form=None, status=200):
     for a in allocations:
         a.position = alloc_positions.get(a.pk, balances.Position())
     can_manage = policy.can_manage(user, fund)
+    # "Change the contribution" only where the view would allow it (policy, one place).
+    change_urls = {
+        c.organisation_id: reverse("budgets:change-request", args=[fund.pk, c.pk])
+        for c in fund.contributions.all()  # each c.fund is this fund, no query
+        if fund.is_active and policy.can_request_change(user, c)
+    }
+    for row in report.partners:
+        row.change_url = change_urls.get(row.organisation.pk)
     return render(
         request,
         "budgets/fund_detail.html",
         {
             "fund": fund,
             "report": report,
-            "partners": list(fund.contributions.select_related("organisation")),
+            "chart": fund_charts.fund_position_svg(report.partners),
+            "can_host_at_place": policy.can_host_at_place(user),
             "allocations": allocations,
+            "allocation_totals": selectors.totals(
+                allocations, "position.committed", "position.spent"
+            ),
             "open_changes": selectors.open_changes_of(fund),
             "can_manage": can_manage and fund.status != FundStatus.CLOSED,
             "is_draft": fund.status == FundStatus.DRAFT,
             "can_raise": policy.can_raise(user, fund),
-            "can_request_change": fund.is_active,
+            "can_request_change": bool(change_urls),
             "close_form": close_form or ReasonForm(),
-            "events": events_for(fund).order_by("-seq")[:30],
+            "close_action": reverse("budgets:fund-close", args=[fund.pk]),
+            "close_consequences": _close_consequences(fund),
+            "confirm_hidden": confirm.HIDDEN,
+            "events": described(events_for(fund).order_by("-seq")[:30]),
         },
         status=status,
     )
@@ -179,12 +203,30 @@ def fund_activate(request, pk: int):
     return redirect("budgets:fund", pk=pk)
 
 
+def _close_consequences(fund) -> str:
+    return (
+        f"Closing {fund.reference} {fund.name} ends the pool: no allocation can be raised, "
+        "committed or changed, and contributions can no longer change. The ledger and the "
+        "reports stay readable. A closed fund cannot be reopened."
+    )
+
+
 @login_required
 @require_POST
 def fund_close(request, pk: int):
     fund = visible_fund_or_404(request.user, pk)
+    if not policy.can_manage(request.user, fund):
+        raise PermissionDenied("You cannot change this fund.")
     form = ReasonForm(request.POST)
-    if form.is_valid():
+    step = {
+        "heading": f"Close {fund.reference} {fund.name}?",
+        "consequences": _close_consequences(fund),
+        "action": reverse("budgets:fund-close", args=[fund.pk]),
+        "button": "Close the fund",
+        "back": reverse("budgets:fund", args=[fund.pk]),
+        "back_label": f"{fund.reference} {fund.name}",
+    }
+    if form.is_valid() and confirm.confirmed(request):
         try:
             services.fund_close(actor=request.user, fund=fund, **form.cleaned_data)
         except ValidationError as exc:
@@ -192,7 +234,7 @@ def fund_close(request, pk: int):
         else:
             messages.success(request, f"{fund.reference} is closed.")
             return redirect("budgets:fund", pk=pk)
-    return fund_detail(request, pk, close_form=form, status=400)
+    return confirm.confirmation_page(request, form=form, **step)
 
 
 def _managed_fund(request, pk):
@@ -354,7 +396,7 @@ def change_request(request, pk: int, contribution_pk: int):
         lambda form: services.contribution_change_request(
             actor=request.user, contribution=contribution, **form.cleaned_data
         ),
-        intro=f"Now {gbp(current or 0)}. The change takes effect once "
+        intro=f"Now {money_text(current or 0)}. The change takes effect once "
         f"{contribution.organisation.name} and the host ({fund.host_organisation.name}) "
         "have both signed it off.",
         success="Sent to the partner and the host for sign-off.",
@@ -376,9 +418,20 @@ def change_detail(request, pk: int, *, withdraw_form=None):
             "can_withdraw": change.status == "in_signoff"
             and policy.can_withdraw_change(request.user, change),
             "withdraw_form": withdraw_form or ReasonForm(),
-            "events": events_for(change).order_by("seq"),
+            "withdraw_action": reverse("budgets:change-withdraw", args=[change.pk]),
+            "withdraw_consequences": _change_withdraw_consequences(change),
+            "confirm_hidden": confirm.HIDDEN,
+            "events": described(events_for(change).order_by("seq")),
         },
         status=400 if withdraw_form else 200,
+    )
+
+
+def _change_withdraw_consequences(change) -> str:
+    return (
+        f"Withdrawing {change.reference} cancels the sign-off still open for it; "
+        f"{change.contribution.organisation.name}'s contribution stays "
+        f"{money_text(change.amount_before)}. Asking again needs a new request."
     )
 
 
@@ -386,8 +439,18 @@ def change_detail(request, pk: int, *, withdraw_form=None):
 @require_POST
 def change_withdraw(request, pk: int):
     change = get_object_or_404(selectors.contribution_changes_visible_to(request.user), pk=pk)
+    if not policy.can_withdraw_change(request.user, change):
+        raise PermissionDenied("You cannot withdraw this change.")
     form = ReasonForm(request.POST)
-    if form.is_valid():
+    step = {
+        "heading": f"Withdraw {change.reference}?",
+        "consequences": _change_withdraw_consequences(change),
+        "action": reverse("budgets:change-withdraw", args=[change.pk]),
+        "button": "Withdraw the change",
+        "back": reverse("budgets:change", args=[change.pk]),
+        "back_label": change.reference,
+    }
+    if form.is_valid() and confirm.confirmed(request):
         try:
             services.contribution_change_withdraw(
                 actor=request.user, change=change, **form.cleaned_data
@@ -397,7 +460,7 @@ def change_withdraw(request, pk: int):
         else:
             messages.success(request, f"{change.reference} withdrawn.")
             return redirect("budgets:change", pk=pk)
-    return change_detail(request, pk, withdraw_form=form)
+    return confirm.confirmation_page(request, form=form, **step)
 
 
 LEDGER_PAGE = 200

@@ -36,6 +36,14 @@ def rating_field(kind: str) -> forms.CharField:
     )
 
 
+def _label_ratings(form: forms.Form) -> None:
+    """Label each rating by stage and kind ("Inherent likelihood"), not by kind alone."""
+    for name, field in form.fields.items():
+        stage, _, kind = name.partition("_")
+        if kind in ("likelihood", "consequence"):
+            field.label = f"{stage.capitalize()} {kind}"
+
+
 class RatingsMixin:
     def _rating(self, name: str, kind: str) -> int:
         try:
@@ -128,6 +136,7 @@ class RiskForm(RatingsMixin, forms.Form):
             del self.fields["owning_organisation"]
         else:
             del self.fields["reason"]
+        _label_ratings(self)
 
 
 _add_rating_cleaners(
@@ -157,6 +166,8 @@ class ReviewForm(RatingsMixin, forms.Form):
 
 
 _add_rating_cleaners(ReviewForm, ["current_likelihood", "current_consequence"])
+ReviewForm.base_fields["current_likelihood"].label = "Current likelihood"
+ReviewForm.base_fields["current_consequence"].label = "Current consequence"
 
 
 class StatusForm(forms.Form):

@@ -105,10 +105,14 @@ def test_transfer_and_replan_variations_through_the_pages(client, make_envelope,
     assert response.status_code == 302
     variation = EnvelopeVariation.objects.get()
     page = client.get(f"/envelopes/{envelope.pk}/variations/{variation.pk}/").content.decode()
-    assert "£10,000,000.00" in page  # the ambulance trust's capital after
-    client.post(
-        f"/envelopes/{envelope.pk}/variations/{variation.pk}/withdraw/", {"reason": "Rethink"}
+    assert ">£10,000,000</span>" in page  # the ambulance trust's capital after
+    url = f"/envelopes/{envelope.pk}/variations/{variation.pk}/withdraw/"
+    confirm = client.post(url, {"reason": "Rethink"})  # first the confirmation step
+    assert confirm.status_code == 200 and "the agreed lines stay as they are" in (
+        confirm.content.decode()
     )
+    assert EnvelopeVariation.objects.get().status != VariationStatus.WITHDRAWN
+    client.post(url, {"reason": "Rethink", "confirm": "yes"})
     assert EnvelopeVariation.objects.get().status == VariationStatus.WITHDRAWN
     response = client.post(
         f"/envelopes/{envelope.pk}/variations/replan/",

@@ -58,8 +58,9 @@ def test_partner_submits_a_month_and_the_position_moves(client, opened, env_part
     assert r.status == MonthlyReturnStatus.SUBMITTED and r.source == "web"
     assert r.ytd_income == Decimal("361000000.00")
     body = client.get(f"/envelopes/{opened.pk}/").content.decode()
-    assert "\u2212£7,500,000.00" in body  # the acute trust's forecast variance, true minus
-    assert '<span class="money">\u2212£7,500,000.00</span>' in body
+    # the acute trust's forecast variance: whole pounds, a true minus, one unbreakable unit
+    assert '<span class="app-money app-money--negative">\u2212£7,500,000</span>' in body
+    assert "-£" not in body
     assert "<svg" in body and "Planned and forecast surplus per partner" in body
 
 

@@ -94,3 +94,13 @@ def test_error_pages(parties, fund):
     r = login(parties["council_sec"]).post(f"/funds/{fund.pk}/close/", {"reason": ""})
     assert r.status_code == 400
     check(r.content.decode())
+    # the confirmation steps are accessible pages too
+    for url, data in (
+        (f"/funds/{fund.pk}/close/", {"reason": "Agreement ended"}),
+        (f"/allocations/{a.pk}/withdraw/", {"withdraw-reason": "Not needed"}),
+    ):
+        r = login(parties["council_sec"] if "funds" in url else parties["requester"]).post(
+            url, data
+        )
+        assert r.status_code == 200
+        check(r.content.decode())

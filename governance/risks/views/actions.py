@@ -9,9 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from governance import permissions
+from governance import confirm, permissions
 from governance.organisations.models import Membership, Organisation
 from governance.risks import policy, selectors, services
 from governance.risks.forms import (
@@ -58,6 +59,21 @@ def _owners(org_ids):
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+def _open_escalations(risk) -> set[int]:
+    return set(risk.escalations.filter(status=EscalationStatus.OPEN).values_list("pk", flat=True))
+
+
+def _warn_if_escalated(request, risk, before: set[int]) -> None:
+    """A new escalation is a warning for the person, never a green success."""
+    new = risk.escalations.filter(status=EscalationStatus.OPEN).exclude(pk__in=before).first()
+    if new is not None:
+        messages.warning(
+            request,
+            f"{risk.reference} is above appetite: escalated to {new.destination}, "
+            "to be tabled at its next meeting.",
+        )
 
 
 @login_required
@@ -110,6 +126,7 @@ def risk_edit(request, pk: int):
         data = {k: form.cleaned_data.get(k) for k in FIELDS}
         if data["next_review_date"] is None:
             data.pop("next_review_date")
+        before = _open_escalations(risk)
         try:
             services.risk_update(
                 actor=request.user, risk=risk, reason=form.cleaned_data.get("reason", ""), **data
@@ -118,6 +135,7 @@ def risk_edit(request, pk: int):
             apply_errors(form, exc)
         else:
             messages.success(request, "Changes saved.")
+            _warn_if_escalated(request, risk, before)
             return redirect("risks:detail", pk=risk.pk)
     return render(request, "risks/form.html", {"form": form, "risk": risk}, status=400)
 
@@ -126,6 +144,7 @@ def risk_edit(request, pk: int):
 @require_POST
 def risk_submit(request, pk: int):
     risk = visible_risk_or_404(request.user, pk)
+    before = _open_escalations(risk)
     try:
         risk = services.risk_submit(actor=request.user, risk=risk)
     except ValidationError as exc:
@@ -135,6 +154,7 @@ def risk_submit(request, pk: int):
             request,
             "Registered." if risk.is_live else "Sent to the sharing partners for acceptance.",
         )
+        _warn_if_escalated(request, risk, before)
     return redirect("risks:detail", pk=pk)
 
 
@@ -147,20 +167,32 @@ def risk_review(request, pk: int):
         return redirect(f"/risks/{pk}/#review")
     form = ReviewForm(request.POST, auto_id="review_%s")
     if form.is_valid():
+        before = _open_escalations(risk)
         try:
             services.risk_review(actor=request.user, risk=risk, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             risk.refresh_from_db()
-            opened = risk.escalations.filter(status=EscalationStatus.OPEN).first()
             messages.success(request, f"Review recorded: current score {risk.current_score}.")
-            if opened is not None:
-                messages.warning(
-                    request, f"The score is above appetite: escalated to {opened.destination}."
-                )
+            _warn_if_escalated(request, risk, before)
             return redirect("risks:detail", pk=pk)
     return risk_detail(request, pk, review_form=form)
+
+
+def close_consequences(risk) -> str:
+    """What closing the risk does, said before it is done."""
+    if risk.partners.exists():
+        return (
+            f"{risk.reference} is shared: each sharing partner is asked to agree its closure. "
+            "Once they have, it leaves the register and the heat map; no review falls due and "
+            "no escalation is raised."
+        )
+    return (
+        f"Closing {risk.reference} takes it off the register and the heat map: no review falls "
+        "due and no escalation is raised. Reopening it later is a new decision, recorded in "
+        "its history."
+    )
 
 
 @login_required
@@ -168,6 +200,20 @@ def risk_review(request, pk: int):
 def risk_status(request, pk: int):
     risk = visible_risk_or_404(request.user, pk)
     form = StatusForm(request.POST, auto_id="status_%s")
+    closing = form.is_valid() and form.cleaned_data["status"] == RiskStatus.CLOSED
+    if closing and not confirm.confirmed(request):
+        if not policy.can_change_status(request.user, risk):
+            raise PermissionDenied("You cannot change this risk's status.")
+        return confirm.confirmation_page(
+            request,
+            heading=f"Close {risk.reference} {risk.title}?",
+            consequences=close_consequences(risk),
+            action=reverse("risks:status", args=[risk.pk]),
+            button="Close the risk",
+            form=form,
+            back=reverse("risks:detail", args=[risk.pk]),
+            back_label=f"{risk.reference} {risk.title}",
+        )
     if form.is_valid():
         try:
             services.risk_change_status(actor=request.user, risk=risk, **form.cleaned_data)
@@ -197,12 +243,14 @@ def risk_signoff(request, pk: int, signoff_pk: int):
         raise Http404("No open sign-off of yours for this risk.")
     form = SignOffForm(request.POST, auto_id=f"signoff{signoff.pk}_%s")
     if form.is_valid():
+        before = _open_escalations(risk)
         try:
             signoff_decide(actor=request.user, signoff=signoff, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, f"Recorded for {signoff.organisation.name}.")
+            _warn_if_escalated(request, risk, before)
             return redirect("risks:detail", pk=pk)
     return risk_detail(request, pk, signoff_forms={signoff.pk: form})
 

@@ -12,10 +12,17 @@ from django.utils import timezone
 
 from governance import permissions
 from governance.audit.selectors import events_for
+from governance.audit.sentences import described
 from governance.organisations.models import Organisation
 from governance.risks import charts, policy, reports, scoring, selectors
 from governance.risks.forms import ReviewForm, SignOffForm, StatusForm
-from governance.risks.models import ReviewTaskStatus, RiskCategory, RiskStatus, StrategicObjective
+from governance.risks.models import (
+    EscalationStatus,
+    ReviewTaskStatus,
+    RiskCategory,
+    RiskStatus,
+    StrategicObjective,
+)
 from governance.risks.selectors import RegisterFilter
 
 PAGE_SIZE = 100
@@ -72,6 +79,7 @@ def risk_detail(request, pk: int, *, review_form=None, status_form=None, signoff
         selectors.open_signoffs_of(request.user, risk).select_related("organisation")
     )
     signoff_forms = signoff_forms or {}
+    escalations = list(risk.escalations.select_related("recorded_by"))
     return render(
         request,
         "risks/detail.html",
@@ -89,9 +97,9 @@ def risk_detail(request, pk: int, *, review_form=None, status_form=None, signoff
                 (s, signoff_forms.get(s.pk) or SignOffForm(auto_id=f"signoff{s.pk}_%s"))
                 for s in my_signoffs
             ],
-            "escalations": risk.escalations.select_related("recorded_by"),
+            "escalations": escalations,
             "review_tasks": risk.review_tasks.filter(status=ReviewTaskStatus.OPEN),
-            "events": events_for(risk).order_by("-seq")[:50],
+            "events": described(events_for(risk).order_by("-seq")[:50]),
             "can_edit": policy.can_edit(request.user, risk),
             "can_submit": policy.can_submit(request.user, risk),
             "can_review": policy.can_review(request.user, risk),
@@ -99,6 +107,7 @@ def risk_detail(request, pk: int, *, review_form=None, status_form=None, signoff
             and not risk.pending_change,
             "review_form": review_form or ReviewForm(auto_id="review_%s"),
             "status_form": status_form or StatusForm(auto_id="status_%s"),
+            "open_escalations": [e for e in escalations if e.status == EscalationStatus.OPEN],
             "today": timezone.localdate(),
         },
         status=400 if (review_form or status_form or signoff_forms) else 200,
