@@ -130,9 +130,14 @@ def request(port: int, method: str, path: str, headers: dict, body: bytes | None
         conn.close()
 
 
-def load(port: int, jobs: list[tuple], clients: int) -> dict:
-    """Run ``jobs`` ((method, path, headers, body)) from ``clients`` threads; timings."""
-    chunks = [jobs[i::clients] for i in range(clients)]
+def spread(jobs: list[tuple], clients: int) -> list[list[tuple]]:
+    return [jobs[i::clients] for i in range(clients)]
+
+
+def load(port: int, groups: list[list[tuple]]) -> dict:
+    """Run the jobs ((method, path, headers, body)) of ``groups[i]`` on thread i, all
+    threads released together; latency percentiles, throughput, statuses, queries."""
+    chunks = groups
     latencies, statuses, queries, sizes = [], {}, [], []
     lock = threading.Lock()
     barrier = threading.Barrier(len(chunks) + 1)
@@ -235,13 +240,16 @@ def bench_pages(args, cookie: str) -> dict:
         for i, path in enumerate(PAGES):
             if i % 5 == 0:
                 results["floor"].append(
-                    load(args.port, [("GET", FLOOR, headers, None)] * args.requests, args.clients)
+                    load(
+                        args.port,
+                        spread([("GET", FLOOR, headers, None)] * args.requests, args.clients),
+                    )
                 )
             results[path] = load(
-                args.port, [("GET", path, headers, None)] * args.requests, args.clients
+                args.port, spread([("GET", path, headers, None)] * args.requests, args.clients)
             )
         results["floor"].append(
-            load(args.port, [("GET", FLOOR, headers, None)] * args.requests, args.clients)
+            load(args.port, spread([("GET", FLOOR, headers, None)] * args.requests, args.clients))
         )
     finally:
         server.stop()
@@ -364,12 +372,9 @@ def bench_signoffs(args) -> dict:
     try:
         for _ in range(4):
             request(args.port, "POST", "/bench/insert/", insert_headers, b'{"note": "warm"}')
-        inserts = load(
-            args.port,
-            [("POST", "/bench/insert/", insert_headers, b'{"note": "x"}')] * len(pending),
-            len(jobs_per_client),
-        )
-        signed = load_grouped(args.port, jobs_per_client)
+        insert = ("POST", "/bench/insert/", insert_headers, b'{"note": "x"}')
+        inserts = load(args.port, spread([insert] * len(pending), len(jobs_per_client)))
+        signed = load(args.port, jobs_per_client)
     finally:
         server.stop()
     decided = SignOff.objects.filter(pk__in=[pk for pk, _ in pending]).exclude(status="pending")
@@ -385,38 +390,6 @@ def bench_signoffs(args) -> dict:
         f"(p95 {inserts['p95']:.0f} ms); ratio {ratio:.2f}×"
     )
     return {"signoffs": signed, "inserts": inserts, "ratio": ratio, "stuck": stuck}
-
-
-def load_grouped(port: int, groups: list[list[tuple]]) -> dict:
-    """Like ``load``, but thread i runs exactly ``groups[i]`` (one signatory each)."""
-    latencies, statuses = [], {}
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(groups) + 1)
-
-    def run(chunk):
-        barrier.wait()
-        for method, path, headers, body in chunk:
-            started = time.perf_counter()
-            status, _, _ = request(port, method, path, headers, body)
-            with lock:
-                latencies.append((time.perf_counter() - started) * 1000)
-                statuses[status] = statuses.get(status, 0) + 1
-
-    threads = [threading.Thread(target=run, args=(g,)) for g in groups]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - started
-    return {
-        "n": len(latencies),
-        "p50": percentile(latencies, 50),
-        "p95": percentile(latencies, 95),
-        "rps": len(latencies) / seconds,
-        "statuses": statuses,
-    }
 
 
 def bench_append(args) -> dict:
