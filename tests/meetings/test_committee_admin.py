@@ -104,7 +104,7 @@ def test_member_of_an_icp_represents_a_partner_error_next_to_field(client, ics, 
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert 'id="id_organisation-error"' in page and "represents one of the committee" in page
+    assert 'id="id_organisation_error"' in page and "represents one of the committee" in page
     assert not icp.members.filter(user=ics["outsider"]).exists()
 
 

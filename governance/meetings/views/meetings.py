@@ -154,7 +154,20 @@ def meeting_cancel(request, pk):
         )
     ):
         return redirect("meetings:meeting", pk=meeting.pk)
-    return render(request, "meetings/form.html", {"form": form, "title": f"Cancel {meeting}"})
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": f"Cancel {meeting}",
+            "warning": "The meeting is recorded as cancelled, with your reason. It will not be "
+            "held: its agenda, papers and packs are closed and cannot be changed. "
+            "This cannot be undone.",
+            "button": "Cancel the meeting",
+            "back_text": "Keep the meeting",
+            "cancel_url": reverse("meetings:meeting", args=[meeting.pk]),
+        },
+    )
 
 
 @login_required
