@@ -11,7 +11,8 @@ Seeds the database with ``manage.py seed_scale`` first if it holds no proposals 
 - starts gunicorn (2 sync workers) on loopback with ``bench/scale_settings.py`` (the
   application plus two bench-only reference endpoints and an ``X-Queries`` header);
 - measures p50/p95 of the main pages and endpoints under ``--clients`` concurrent
-  clients (threads, one HTTP connection per request) as one signatory, beside a bare
+  clients (threads, one HTTP connection per request) as one signatory (default: the
+  council signatory with the most pending sign-offs), beside a bare
   20-row DRF list served by the same server (measured before, between and after);
 - sign-off throughput: ``--signoffs`` pending sign-offs prepared through the services
   (proposals put to 16 organisations), decided over the API by their 16 signatories at
@@ -489,7 +490,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8106)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=160)
-    parser.add_argument("--user", default="icb.signatory")
+    parser.add_argument("--user", default="northmere.signatory")
     parser.add_argument("--signoffs", type=int, default=1600)
     parser.add_argument("--appends", type=int, default=2000)
     parser.add_argument("--export-to", default="/tmp/bench-audit-export.jsonl")  # noqa: S108
