@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "governance.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An anonymous visitor refused a page (403) is sent to sign in instead.
+    "governance.ui.middleware.SignInInsteadOfForbiddenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a sign-in refused by the lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from governance import permissions
 from governance.audit.selectors import audit_events_visible_to
+from governance.audit.sentences import described
 
 
 def home(request):
@@ -19,4 +20,6 @@ def home(request):
 def audit_trail(request):
     events = audit_events_visible_to(request.user).order_by("-seq")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "governance/audit_trail.html", {"page": page})
+    # Sentences and people's names, not verbs and usernames (one helper for every list).
+    rows = list(zip(page.object_list, described(page.object_list), strict=True))
+    return render(request, "governance/audit_trail.html", {"page": page, "rows": rows})

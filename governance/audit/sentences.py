@@ -26,7 +26,39 @@ _SENTENCES: dict[str, Sentence] = {
     "signoff.blocked": "Sign-off blocked: every signatory is conflicted",
     "signoff.unblocked": "Sign-off unblocked",
     "signoff.conflict_managed": "Conflict of interest managed by the chair",
+    # organisations, people and their registers (the core's own)
+    "organisation.created": "Organisation added",
+    "organisation.updated": lambda c: _organisation_updated(c),
+    "membership.created": lambda c: f"Membership added: {_role(after(c, 'role'))}",
+    "membership.updated": "Membership changed",
+    "membership.ended": "Membership ended",
+    "person.invited": "Person added and invited to choose a password",
+    "interest.declared": "Interest declared",
+    "interest.updated": lambda c: (
+        "Interest recorded as ended" if after(c, "valid_to") else "Register entry changed"
+    ),
+    "deputy.appointed": "Deputy appointed",
+    "deputy.ended": "Deputy appointment ended early",
+    "api_token.issued": "API token issued",
+    "api_token.revoked": "API token revoked",
 }
+
+
+def _organisation_updated(changes: dict) -> str:
+    if "is_active" in changes:
+        return (
+            "Organisation reactivated"
+            if after(changes, "is_active")
+            else "Organisation deactivated"
+        )
+    return "Organisation details changed"
+
+
+def _role(value) -> str:
+    from governance.organisations.models import Role
+
+    return Role(value).label.lower()
+
 
 AUTOMATIC = "System (automatic step)"
 

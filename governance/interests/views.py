@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from governance import permissions
+from governance.audit import sentences
 from governance.audit.selectors import events_for
 from governance.interests import selectors, services
 from governance.interests.forms import InterestEndForm, InterestForm, add_service_errors
@@ -131,9 +132,8 @@ def _history(interest) -> list[dict]:
     return [
         {
             "event": e,
-            "what": {"interest.declared": "Declared", "interest.updated": "Changed"}.get(
-                e.verb, e.verb
-            ),
+            "what": sentences.sentence(e.verb, e.changes),  # the one verb→sentence place
+            "who": sentences.person(e),
             "fields": ", ".join(FIELD_LABELS.get(k, k) for k in (e.changes or {})),
         }
         for e in events_for(interest).order_by("seq")

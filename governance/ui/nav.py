@@ -40,8 +40,11 @@ def _entries(user) -> list[tuple[str, str]]:
         ("Funds", reverse("budgets:funds")),
         ("Envelope", reverse("budgets:envelopes")),
         ("Risks", reverse("risks:list")),
-        ("Audit", reverse("audit-trail")),
     ]
+    if permissions.reads_everything(user) or permissions.organisation_ids(
+        user, roles=permissions.TRAIL_READER_ROLES
+    ):  # the audit trail's own selector rule: otherwise the page would be empty
+        entries.append(("Audit", reverse("audit-trail")))
     if org_selectors.manages_organisations(user):
         entries.append(("Manage", reverse("manage:index")))
     elif org_selectors.manages_anything(user):
