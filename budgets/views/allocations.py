@@ -104,7 +104,6 @@ def allocation_detail(request, pk: int, *, forms=None):
             "withdraw_form": forms.get("withdraw") or ReasonForm(prefix="withdraw"),
             "withdraw_action": reverse("budgets:allocation-withdraw", args=[a.pk]),
             "withdraw_consequences": _withdraw_consequences(a),
-            "confirm_hidden": confirm.HIDDEN,
             "release_form": forms.get("release") or ReleaseForm(prefix="release"),
             "spend_form": forms.get("spend") or SpendForm(prefix="spend"),
         },
@@ -203,15 +202,18 @@ def allocation_withdraw(request, pk: int):
         "back": reverse("budgets:allocation", args=[a.pk]),
         "back_label": a.reference,
     }
-    if form.is_valid() and confirm.confirmed(request):
-        try:
-            services.allocation_withdraw(actor=request.user, allocation=a, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{a.reference} withdrawn.")
-            return redirect("budgets:allocation", pk=pk)
-    return confirm.confirmation_page(request, form=form, **step)
+
+    def done():
+        messages.success(request, f"{a.reference} withdrawn.")
+        return redirect("budgets:allocation", pk=pk)
+
+    return confirm.confirmed_action(
+        request,
+        form,
+        step=step,
+        perform=lambda data: services.allocation_withdraw(actor=request.user, allocation=a, **data),
+        done=done,
+    )
 
 
 @login_required

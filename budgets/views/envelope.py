@@ -38,7 +38,7 @@ from budgets.models import (
 from budgets.reports import envelope as report
 from budgets.services import capital as capital_services
 from budgets.services import envelope_returns
-from governance import confirm, permissions
+from governance import permissions
 from governance.forms import add_service_errors
 from governance.organisations.models import Organisation
 from governance.signoffs import selectors as signoff_selectors
@@ -138,7 +138,6 @@ def variation_detail(request, pk: int, variation_pk: int):
                 "budgets:envelope-variation-withdraw", args=[envelope.pk, variation.pk]
             ),
             "withdraw_consequences": variation_withdraw_consequences(variation),
-            "confirm_hidden": confirm.HIDDEN,
         },
     )
 

@@ -178,17 +178,20 @@ def variation_withdraw(request, pk: int, variation_pk: int):
         "back": reverse("budgets:envelope-variation", args=[envelope.pk, variation.pk]),
         "back_label": variation.reference,
     }
-    if form.is_valid() and confirm.confirmed(request):
-        try:
-            var_services.variation_withdraw(
-                actor=request.user, variation=variation, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{variation.reference} withdrawn.")
-            return redirect("budgets:envelope-variation", pk=envelope.pk, variation_pk=variation.pk)
-    return confirm.confirmation_page(request, form=form, **step)
+
+    def done():
+        messages.success(request, f"{variation.reference} withdrawn.")
+        return redirect("budgets:envelope-variation", pk=envelope.pk, variation_pk=variation.pk)
+
+    return confirm.confirmed_action(
+        request,
+        form,
+        step=step,
+        perform=lambda data: var_services.variation_withdraw(
+            actor=request.user, variation=variation, **data
+        ),
+        done=done,
+    )
 
 
 def can_draft(user) -> bool:

@@ -182,7 +182,6 @@ def fund_detail(request, pk: int, *, close_form=None, status=200):
             "close_form": close_form or ReasonForm(),
             "close_action": reverse("budgets:fund-close", args=[fund.pk]),
             "close_consequences": _close_consequences(fund),
-            "confirm_hidden": confirm.HIDDEN,
             "events": described(events_for(fund).order_by("-seq")[:30]),
         },
         status=status,
@@ -226,15 +225,18 @@ def fund_close(request, pk: int):
         "back": reverse("budgets:fund", args=[fund.pk]),
         "back_label": f"{fund.reference} {fund.name}",
     }
-    if form.is_valid() and confirm.confirmed(request):
-        try:
-            services.fund_close(actor=request.user, fund=fund, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{fund.reference} is closed.")
-            return redirect("budgets:fund", pk=pk)
-    return confirm.confirmation_page(request, form=form, **step)
+
+    def done():
+        messages.success(request, f"{fund.reference} is closed.")
+        return redirect("budgets:fund", pk=pk)
+
+    return confirm.confirmed_action(
+        request,
+        form,
+        step=step,
+        perform=lambda data: services.fund_close(actor=request.user, fund=fund, **data),
+        done=done,
+    )
 
 
 def _managed_fund(request, pk):
@@ -420,7 +422,6 @@ def change_detail(request, pk: int, *, withdraw_form=None):
             "withdraw_form": withdraw_form or ReasonForm(),
             "withdraw_action": reverse("budgets:change-withdraw", args=[change.pk]),
             "withdraw_consequences": _change_withdraw_consequences(change),
-            "confirm_hidden": confirm.HIDDEN,
             "events": described(events_for(change).order_by("seq")),
         },
         status=400 if withdraw_form else 200,
@@ -450,17 +451,20 @@ def change_withdraw(request, pk: int):
         "back": reverse("budgets:change", args=[change.pk]),
         "back_label": change.reference,
     }
-    if form.is_valid() and confirm.confirmed(request):
-        try:
-            services.contribution_change_withdraw(
-                actor=request.user, change=change, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{change.reference} withdrawn.")
-            return redirect("budgets:change", pk=pk)
-    return confirm.confirmation_page(request, form=form, **step)
+
+    def done():
+        messages.success(request, f"{change.reference} withdrawn.")
+        return redirect("budgets:change", pk=pk)
+
+    return confirm.confirmed_action(
+        request,
+        form,
+        step=step,
+        perform=lambda data: services.contribution_change_withdraw(
+            actor=request.user, change=change, **data
+        ),
+        done=done,
+    )
 
 
 LEDGER_PAGE = 200

@@ -69,7 +69,7 @@ def test_closing_a_fund_needs_confirmation(parties, fund):
     client = login(parties["council_sec"])
     page = client.get(f"/funds/{fund.pk}/").content.decode()
     assert "nhsuk-button--warning" in page and "This cannot be undone" in page
-    assert 'name="confirm" value="yes"' in page
+    assert 'name="confirm"' not in page  # the page's own button leads to the step
     events = AuditEvent.objects.count()
     r = client.post(f"/funds/{fund.pk}/close/", {"reason": "Agreement ended"})
     assert r.status_code == 200
@@ -131,3 +131,45 @@ def test_empty_reason_is_an_error_even_when_confirmed(parties, fund):
     )
     assert r.status_code == 400 and "There is a problem" in r.content.decode()
     assert PooledFund.objects.get(pk=fund.pk).status == FundStatus.ACTIVE
+
+
+@pytest.mark.parametrize(
+    "who, links",
+    [
+        ("amb_lead", {"amb"}),  # the partners the variation touches sign for themselves only
+        ("acute_lead", {"acute"}),
+        ("icb_lead", {"icb"}),
+        ("mh_lead", set()),  # not touched by this transfer
+        ("auditor", set()),
+        ("acute_member", set()),
+    ],
+)
+def test_variation_signoff_links_only_for_its_signatories(
+    client, make_envelope, env_parties, who, links
+):
+    from budgets.services import envelope_variations
+    from governance.signoffs.models import SignOff
+
+    p = env_parties
+    envelope = make_envelope()
+    variation = envelope_variations.variation_transfer_capital(
+        actor=p["icb_lead"],
+        envelope=envelope,
+        source=p["amb"],
+        target=p["acute"],
+        amount="2000000.00",
+        reason="Fleet order slips to 2027/28.",
+    )
+    client.force_login(p[who])
+    page = client.get(f"/envelopes/{envelope.pk}/variations/{variation.pk}/").content.decode()
+    shown = {int(pk) for pk in re.findall(r'href="/signoffs/(\d+)/"', page)}
+    expected = {
+        s.pk
+        for s in SignOff.objects.filter(
+            subject_type__model="envelopevariation", subject_id=variation.pk
+        )
+        if s.organisation_id in {p[k].pk for k in links}
+    }
+    assert shown == expected
+    for pk in shown:  # each link opens
+        assert client.get(f"/signoffs/{pk}/").status_code == 200
