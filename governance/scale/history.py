@@ -2,9 +2,8 @@
 
 Every copy of a prototype gets the events its prototype's services recorded (same
 verbs, actors, organisations, changes and reasons), retargeted at the copy's rows, then
-appended to the one hash chain with consecutive numbers; the chain head moves once at
-the end. ``fill_to`` tops the trail up to a total with the recurring events of the
-copies (the prototypes' own reviews, forecasts, attendance and sign-off events again).
+appended to the one hash chain by ``governance.audit.services.audit_bulk_append``.
+``Loader.fill`` (load.py) tops the trail up with the recurring events (``RECURRING``).
 """
 
 from __future__ import annotations
@@ -12,12 +11,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Iterator
 
-from django.db import transaction
 from django.utils import timezone
 
-from governance.audit import chain
 from governance.audit.models import AuditEvent
-from governance.audit.services import audit_lock
+from governance.audit.services import audit_bulk_append
 from governance.scale.clone import Graph
 
 # verbs that recur in the life of a record (re-recorded by ``fill_to``)
@@ -65,41 +62,26 @@ def labels_of(graph: Graph) -> dict:
     return {model._meta.label_lower: model for model in graph.rows}
 
 
-def append_many(records: Iterable[dict], *, batch_size: int = 5000) -> int:
+def append_many(records: Iterable[dict]) -> int:
     """Append ``records`` (AuditEvent field values, no numbers or hashes) to the chain
-    in one transaction: consecutive numbers, each hash over its predecessor's; the chain
-    head moves once at the end. Returns how many were appended."""
-    appended = 0
-    with transaction.atomic():
-        head = audit_lock()
-        seq, prev = head.seq, head.hash
-        last_prev = getattr(head, "prev_hash", prev)
-        start = timezone.now()
-        batch = []
-        for record in records:
-            seq += 1
-            event = AuditEvent(
-                seq=seq,
-                timestamp=start + datetime.timedelta(microseconds=seq - head.seq),
-                request_id="",
-                prev_hash=prev,
-                **record,
-            )
-            last_prev = prev
-            event.hash = prev = chain.compute_hash(prev, event.as_record())
-            batch.append(event)
-            if len(batch) >= batch_size:
-                AuditEvent.objects.bulk_create(batch)
-                appended += len(batch)
-                batch = []
-        if batch:
-            AuditEvent.objects.bulk_create(batch)
-            appended += len(batch)
-        if appended:
-            fields = ["seq", "hash"]
-            if hasattr(head, "prev_hash"):
-                head.prev_hash = last_prev
-                fields.append("prev_hash")
-            head.seq, head.hash = seq, prev
-            head.save(update_fields=fields)
-    return appended
+    with ``audit_bulk_append`` (one transaction, consecutive numbers, each hash over its
+    predecessor's, the head moved once). Times follow the moment of loading, a
+    microsecond apart. Returns how many were appended."""
+    start = timezone.now()
+
+    def converted() -> Iterator[dict]:
+        for n, record in enumerate(records):
+            yield {
+                "timestamp": start + datetime.timedelta(microseconds=n),
+                "actor_id": record["actor_id"],
+                "actor": record["actor_label"],
+                "organisation_id": record["organisation_id"],
+                "verb": record["verb"],
+                "target_type": record["target_type"],
+                "target_id": record["target_id"],
+                "target_label": record["target_label"],
+                "changes": record["changes"],
+                "reason": record["reason"],
+            }
+
+    return audit_bulk_append(converted())
