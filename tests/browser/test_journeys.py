@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
+
+
+def choose(page, question: str, answer: str) -> None:
+    """Pick ``answer`` for ``question``, whether the form asks with a list or with radios."""
+    radios = page.get_by_role("group", name=question).get_by_role("radio", name=answer)
+    if radios.count():
+        radios.check()
+    else:
+        page.get_by_label(question, exact=True).select_option(label=answer)
 
 
 def form_with_button(page, name: str):
@@ -126,6 +136,33 @@ def accept_proposal(secretariat, url: str) -> None:
     page = secretariat.goto(url)
     secretariat.click(page.get_by_role("button", name="Accept and request sign-off"))
     expect(page.get_by_text("Partner sign-off").first).to_be_visible()
+
+
+def call_meeting(secretariat, title: str, start) -> str:
+    """The ICB board's secretariat calls a meeting held in public; its page's URL."""
+    page = secretariat.goto("/meetings/")
+    secretariat.click(page.get_by_role("link", name="NHS Northmere and Calder ICB Board").first)
+    secretariat.click(page.get_by_role("link", name="Call a meeting"))
+    page.get_by_label(re.compile("^Title")).fill(title)
+    page.get_by_label("Start").fill(f"{start:%Y-%m-%dT%H:%M}")
+    page.get_by_label(re.compile("^Place")).fill("Council Chamber, Northmere Civic Centre")
+    choose(page, "Session", "Meeting held in public")
+    secretariat.click(page.get_by_role("button", name="Save"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    return page.url
+
+
+def table_for_decision(secretariat, meeting_url: str, what: str) -> None:
+    page = secretariat.goto(meeting_url)
+    secretariat.click(page.get_by_role("link", name=re.compile("Table a proposal or risk")))
+    option = page.get_by_role("radio", name=re.compile(re.escape(what)))
+    if option.count():
+        option.check()
+        secretariat.click(page.get_by_role("button", name=re.compile("Table")))
+    else:  # one button per candidate
+        row = page.get_by_role("row").filter(has_text=what)
+        secretariat.click(row.get_by_role("button"))
+    expect(page.get_by_text(re.compile(r"Tabled as item \d+")).first).to_be_visible()
 
 
 def open_signoff_by_keyboard(person, title: str):
@@ -401,3 +438,245 @@ def test_7_pool_manager_commits_an_allocation_and_reads_the_fund_chart(people):
     table = page.get_by_role("table", name=re.compile("Fund position per partner"))
     expect(table.get_by_role("row").filter(has_text="Fund total")).to_contain_text("£5,450,000")
     manager.shot("7-fund-after")
+
+
+# --- (3) the secretariat builds an agenda, tables, approves papers, generates packs -------
+
+
+def sign_off(person, title: str) -> None:
+    page = person.goto("/inbox/")
+    row = page.get_by_role("row").filter(has_text=title)
+    person.click(row.get_by_role("link").last)
+    page.get_by_role("radio", name="Approve").check()
+    person.click(page.get_by_role("button", name="Record the sign-off"))
+    expect(page.get_by_role("status")).to_contain_text("Sign-off recorded")
+
+
+def escalate_risk(person, risk_path: str) -> str:
+    """Record a review that takes the risk's current score above its appetite."""
+    page = person.goto(risk_path)
+    reference = re.search(r"RISK-\d{4}-\d{4}", page.get_by_role("main").inner_text())
+    page.get_by_label("Current likelihood").select_option("5")
+    page.get_by_label("Current consequence").select_option("5")
+    page.get_by_label("What the review found").fill(
+        "Agency spend has doubled since October; the controls are not holding."
+    )
+    person.click(page.get_by_role("button", name="Record the review"))
+    return reference.group(0)
+
+
+def word_paper() -> bytes:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Community diagnostic centre: second CT scanner", level=1)
+    document.add_paragraph("The board is asked to approve the business case.")
+    document.add_heading("Background", level=2)
+    document.add_paragraph("Waits for CT scans exceed six weeks for 1,240 patients.")
+    for point in ("Capital £1.1m from the system envelope", "Revenue £400,000 a year"):
+        document.add_paragraph(point, style="List Bullet")
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, (("Year", "Scans"), ("2027/28", "14,600")), strict=True):
+        row.cells[0].text, row.cells[1].text = cells
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.skip(reason="waits for the meeting page to show the pack jobs (packs/job_group.html)")
+def test_3_secretariat_builds_agenda_tables_approves_generates_and_publishes(people, tmp_path):
+    import datetime
+    import io
+
+    from pypdf import PdfReader
+
+    title = "Community diagnostic centre: second CT scanner"
+    proposer = people("icb.member")
+    url = raise_proposal(
+        proposer,
+        title=title,
+        summary="A second CT scanner at the community diagnostic centre in Calder.",
+        value="1500000.00",
+        kind="Commissioning and contract award",
+        binds=["Northmere Hospitals NHS Foundation Trust"],
+    )
+    secretariat = people("icb.secretariat")
+    accept_proposal(secretariat, url)
+    sign_off(people("acute.signatory"), title)
+    risk = escalate_risk(secretariat, "/risks/2/")
+
+    # a new meeting of the board, three days away (so its papers publish at once)
+    day = datetime.date.today() + datetime.timedelta(days=3)
+    start = datetime.datetime.combine(day, datetime.time(14, 0))
+    meeting_url = call_meeting(secretariat, "Extraordinary board meeting in public", start)
+    page = secretariat.page
+
+    # an item of its own, then the proposal and the escalated risk tabled for decision
+    secretariat.click(page.get_by_role("link", name="Add an item"))
+    page.get_by_label("Title", exact=True).fill("Urgent and emergency care recovery")
+    page.get_by_label(re.compile("^Presenter")).fill("Amara Nwosu, Chief Executive")
+    choose(page, "Purpose", "For assurance")
+    page.get_by_label("Duration minutes").fill("20")
+    secretariat.click(page.get_by_role("button", name="Save"))
+    for what in (title, risk):
+        table_for_decision(secretariat, meeting_url, what)
+    agenda = page.get_by_role("table").first
+    expect(agenda).to_contain_text(title)
+    expect(agenda).to_contain_text(risk)
+    expect(agenda).to_contain_text("Urgent and emergency care recovery")
+    secretariat.shot("3-agenda-built")
+
+    # the proposal's paper: commissioned from the proposer, who uploads it from Word
+    item = page.get_by_role("row").filter(has_text=title)
+    secretariat.click(item.get_by_role("link", name=re.compile("paper for item")))
+    paper_url = page.url
+    page.get_by_label("Author").select_option(label="Grace Lund")
+    secretariat.click(page.get_by_role("button", name="Commission the paper"))
+    author = proposer.goto(paper_url)
+    docx = tmp_path / "ct-scanner-paper.docx"
+    docx.write_bytes(word_paper())
+    author.get_by_label("Upload the paper from Word").set_input_files(str(docx))
+    proposer.click(author.get_by_role("button", name="Upload the Word document"))
+    expect(author.get_by_role("status")).to_contain_text("ct-scanner-paper.docx")
+    editor = next(f for f in author.frames if f.get_by_role("heading", name="Background").count())
+    expect(editor.get_by_role("cell", name="14,600")).to_be_visible()
+    proposer.shot("3-paper-from-word")
+    proposer.click(author.get_by_role("button", name="Submit to the secretariat"))
+    page = secretariat.goto(paper_url)
+    secretariat.click(page.get_by_role("button", name="Approve for the pack"))
+    expect(page.get_by_text(re.compile("Approved", re.I)).first).to_be_visible()
+
+    # both packs, watched as they render; then the public page has the public pack
+    page = secretariat.goto(meeting_url)
+    secretariat.click(page.get_by_role("button", name="Generate packs"))
+    summary = page.get_by_role("status").filter(has_text=re.compile(r"packs"))
+    expect(summary).to_have_text(re.compile(r"Generating 2 packs|2 packs ready"))
+    bars = page.locator("progress")
+    seen = {bars.first.get_attribute("value")}
+    secretariat.shot("3-packs-generating")
+    expect(summary).to_have_text("2 packs ready", timeout=120_000)
+    seen.add(bars.first.get_attribute("value"))
+    assert "100" in seen
+    expect(page.get_by_role("link", name="Download Members' pack (PDF)")).to_be_visible()
+    expect(page.get_by_role("link", name="Download Public pack (PDF)")).to_be_visible()
+    secretariat.shot("3-packs-ready")
+    response = page.request.get(
+        page.get_by_role("link", name="Download Members' pack (PDF)").get_attribute("href")
+    )
+    assert response.ok and response.body().startswith(b"%PDF-")
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(response.body())).pages)
+    for words in (title, "Background", "Capital £1.1m from the system envelope", "14,600", risk):
+        assert words in text, words  # the Word paper's heading, list and table are in the pack
+
+    public = people(None)
+    p = public.goto(meeting_url.replace("/meetings/", "/public/meetings/"))
+    expect(p.get_by_role("heading", level=1)).to_contain_text("Extraordinary board meeting")
+    expect(p.get_by_role("link", name=re.compile(r"Full pack, version 1"))).to_be_visible()
+    expect(p.get_by_role("table").first).to_contain_text(title)
+    public.shot("3-published")
+
+
+# --- (4) the meeting: attendance, quorum, declarations, named votes, minutes ---------------
+
+
+def test_4_meeting_attendance_quorum_declarations_votes_minutes(people):
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    title = "Calder crisis line: 24-hour extension"
+    proposer = people("icb.member")
+    url = raise_proposal(
+        proposer,
+        title=title,
+        summary="Extend the Calder mental health crisis line to 24 hours, seven days a week.",
+        value="1500000.00",
+        kind="Commissioning and contract award",
+        binds=["Calder Community and Mental Health NHS Trust"],
+    )
+    secretariat = people("icb.secretariat")
+    accept_proposal(secretariat, url)
+    sign_off(people("mh.signatory"), title)
+    # the board meets now (it began ten minutes ago) with the proposal on its agenda
+    now = datetime.datetime.now(ZoneInfo("Europe/London")) - datetime.timedelta(minutes=10)
+    meeting_url = call_meeting(secretariat, "Board meeting in public (urgent)", now)
+    table_for_decision(secretariat, meeting_url, title)
+    page = secretariat.goto(meeting_url)
+    secretariat.click(page.get_by_role("link", name="Run the meeting"))
+    # the register of interests is tested against the item's parties
+    secretariat.click(page.get_by_role("button", name=re.compile("Test the register of interests")))
+    expect(page.get_by_text(re.compile("Quorum: not quorate")).first).to_be_visible()
+
+    # attendance: the chair, executives and non-executives present; one apology, one absent
+    absent = {"Laura Quinn": "Apologies", "Ben Ward": "Absent"}
+    attendance = page.get_by_role("table", name="Attendance of the members")
+    names = [h.inner_text().split(" (")[0] for h in attendance.get_by_role("rowheader").all()]
+    for name in names:
+        attendance.get_by_role("radio", name=f"{name}: {absent.get(name, 'Present')}").check()
+    secretariat.click(page.get_by_role("button", name="Record attendance"))
+    expect(page.get_by_text(re.compile(r"Quorum: quorate")).first).to_be_visible()
+    secretariat.shot("4-attendance-quorate")
+
+    # the declared interest on the proposal: the chair excludes him from the item
+    secretariat.click(page.get_by_role("link", name=re.compile(re.escape(title))))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    expect(page.get_by_text("Awaiting the chair's decision.")).to_be_visible()
+    decides = page.get_by_role("group", name="The chair decides for this item")
+    decides.get_by_role("radio", name="Leaves the room (no discussion, no vote)").check()
+    decides.get_by_role("textbox").fill(
+        "Kofi Mensah left the room for this item as Chief Executive of a party to it."
+    )
+    secretariat.click(page.get_by_role("button", name="Record the chair's decision"))
+    expect(page.get_by_text(re.compile("Leaves the room")).first).to_be_visible()
+
+    # discussion, then named votes: the excluded member has no vote
+    page.get_by_label(re.compile("^Discussion")).fill(
+        "The board discussed call volumes overnight and the staffing of the extended line."
+    )
+    secretariat.click(page.get_by_role("button", name="Save", exact=True))
+    votes = page.get_by_role("table", name="Named votes")
+    expect(votes.get_by_role("row").filter(has_text="Kofi Mensah")).to_contain_text(
+        re.compile("Does not vote", re.I)
+    )
+    voters = [
+        row.get_by_role("rowheader").inner_text()
+        for row in votes.get_by_role("row").all()[1:]
+        if row.get_by_role("radio").count()
+    ]
+    assert len(voters) >= 4, voters
+    for n, name in enumerate(voters):
+        vote = "Against" if n == len(voters) - 1 else "For"
+        votes.get_by_role("radio", name=re.compile(f"^{re.escape(name)}.*{vote}$")).check()
+    page.get_by_label(re.compile("^Resolution")).fill(
+        "The board approves the extension of the crisis line to 24 hours."
+    )
+    secretariat.click(page.get_by_role("button", name="Record the decision"))
+    expect(page.get_by_text(re.compile(r"Approved", re.I)).first).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(rf"For:? {len(voters) - 1}|{len(voters) - 1} for", re.I)).first
+    ).to_be_visible()
+    secretariat.shot("4-named-votes")
+
+    # close the meeting (it asks first), then the draft minutes record it all
+    secretariat.goto(meeting_url)
+    secretariat.click(page.get_by_role("link", name="Run the meeting"))
+    secretariat.click(
+        page.get_by_role("link", name=re.compile("Close the meeting"))
+        .or_(page.get_by_role("button", name=re.compile("Close the meeting")))
+        .first
+    )
+    secretariat.click(page.get_by_role("button", name=re.compile("Close the meeting")))
+    expect(page.get_by_text(re.compile("held", re.I)).first).to_be_visible()
+    secretariat.goto(meeting_url)
+    secretariat.click(page.get_by_role("link", name="Minutes").first)
+    draft = page.get_by_role("button", name=re.compile("Draft the minutes"))
+    if draft.count():
+        secretariat.click(draft)
+    minutes = page.get_by_role("main")
+    expect(minutes).to_contain_text(title)
+    expect(minutes).to_contain_text("Kofi Mensah")
+    expect(minutes).to_contain_text(re.compile("left the room|Leaves the room", re.I))
+    expect(minutes).to_contain_text("The board approves the extension")
+    expect(minutes).to_contain_text(voters[-1])
+    secretariat.shot("4-minutes")
