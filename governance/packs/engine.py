@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import pickle
+import queue
 import selectors
 import signal
 import socket
@@ -311,7 +312,7 @@ def render_body_parts(
 def _render_in_parts(
     spec: PackSpec, request: dict, deadline: float, progress: Progress | None, workers
 ) -> RenderedPack:
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor, wait
 
     from governance.packs import parts as packparts
     from governance.packs.layout import PACK_CSS
@@ -329,23 +330,33 @@ def _render_in_parts(
     done, peak, cpu = {}, 0, 0
     if missing:
         groups = _balance(missing, workers)
+        # Progress comes back on the workers' threads; it is reported from this thread
+        # (the caller's callback may write to its database connection).
         counted = [0] * len(groups)
-        lock = threading.Lock()
+        events: queue.SimpleQueue = queue.SimpleQueue()
 
         def counter(worker: int):
-            def advance(count: int, _message: str) -> None:
-                with lock:
-                    counted[worker] = count
-                    total = sum(counted)
-                report(10 + 70 * total // len(missing), f"Laid out {total} of {len(missing)} parts")
+            return lambda count, _message: events.put((worker, count))
 
-            return advance
+        def relay() -> None:
+            changed = False
+            while not events.empty():
+                worker, count = events.get()
+                counted[worker], changed = count, True
+            if changed:
+                total = sum(counted)
+                report(10 + 70 * total // len(missing), f"Laid out {total} of {len(missing)} parts")
 
         with ThreadPoolExecutor(max_workers=len(groups)) as pool:
             futures = [
                 pool.submit(render_body_parts, group, request, deadline, counter(n))
                 for n, group in enumerate(groups)
             ]
+            pending = set(futures)
+            while pending:
+                _finished, pending = wait(pending, timeout=0.5)
+                relay()
+            relay()
             for future in futures:
                 result = future.result()
                 peak, cpu = max(peak, result.peak_memory_kib), cpu + result.cpu_ms

@@ -204,3 +204,19 @@ def test_appendices_are_drawn_in_without_reading_the_rendered_pdf(monkeypatch):
     texts = helpers.page_texts(pack.pdf)
     assert "APPENDIX-PAGE-ONE" in texts[-4] and "LANDSCAPE-TABLE" in texts[-1]
     assert f"Page {pack.page_count} of {pack.page_count}" in texts[-1]
+
+
+def test_progress_of_parallel_parts_is_reported_on_the_callers_thread():
+    """The caller's progress callback may use its own database connection."""
+    import threading
+
+    threads, seen = set(), []
+
+    def progress(percent, message):
+        threads.add(threading.get_ident())
+        seen.append((percent, message))
+
+    engine.render_pack(make_spec("members", items=make_items()[:6]), parts=True, progress=progress)
+    assert threads == {threading.get_ident()}
+    assert any(message.startswith("Laid out") for _p, message in seen)
+    assert [p for p, _m in seen] == sorted(p for p, _m in seen)
