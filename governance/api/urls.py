@@ -5,10 +5,14 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from governance.api.auth import TokenApi, TokenDetailApi, TokenListApi
+from governance.api.reference import InterestViewSet, MembershipViewSet, OrganisationViewSet
 from governance.api.signoffs import SignOffViewSet
 
 router = SimpleRouter()
 router.register("signoffs", SignOffViewSet, basename="api-signoff")
+router.register("organisations", OrganisationViewSet, basename="api-organisation")
+router.register("memberships", MembershipViewSet, basename="api-membership")
+router.register("interests", InterestViewSet, basename="api-interest")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

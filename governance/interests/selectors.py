@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from governance import permissions
 from governance.interests.models import Interest
@@ -19,6 +19,18 @@ def interests_visible_to(user) -> QuerySet[Interest]:
     if permissions.reads_everything(user):
         return qs
     return qs.filter(person=user)
+
+
+def interests_readable_by(user) -> QuerySet[Interest]:
+    """What a signed-in user may read: the published register and their own entries
+    (everything for the ICB secretariat and auditors); nothing for anonymous callers of
+    the API (the public read the register's page)."""
+    qs = Interest.objects.select_related("person", "related_organisation")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if permissions.reads_everything(user):
+        return qs
+    return qs.filter(Q(person=user) | Q(pk__in=published_register().values("pk")))
 
 
 def published_register() -> QuerySet[Interest]:

@@ -91,6 +91,11 @@ RULES: dict[str, Rule] = {
     "api-tokens": Rule(LOGIN),
     "api-token-detail": private(pk="token"),
     "api-signoff-list": Rule(LOGIN),
+    "api-organisation-list": Rule(LOGIN),  # scoped: active organisations (public facts)
+    "api-membership-list": Rule(LOGIN),  # scoped: own, own organisation's for its secretariat
+    "api-interest-list": Rule(LOGIN),  # scoped: the published register and one's own
+    "api-decision-type-list": Rule(LOGIN),
+    "api-risk-category-list": Rule(LOGIN),
     "api-signoff-detail": private(pk="signoff"),
     "api-signoff-decide": private(pk="signoff"),
     "api-proposal-list": Rule(LOGIN),

@@ -1,0 +1,124 @@
+"""Reference data over the API, so a client need not read ids from the admin:
+
+- ``GET /api/v1/organisations/``  the system's organisations (active ones; auditors and the
+  ICB secretariat also see inactive ones); ``?identifier=RZ1`` or ``?kind=nhs_trust``
+- ``GET /api/v1/memberships/``    who acts for which organisation in which role: one's own,
+  one's organisation's for its secretariat, all for auditors and the ICB secretariat
+- ``GET /api/v1/interests/``      declared interests: the published register, plus one's
+  own entries (all for auditors and the ICB secretariat)
+
+Each list goes through its app's permission-scoped selector; all are read-only.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+
+from governance.interests.models import Interest
+from governance.interests.selectors import interests_readable_by
+from governance.organisations.models import Membership, Organisation, OrganisationKind
+from governance.organisations.selectors import memberships_visible_to, organisations_visible_to
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "identifier", "name", "kind", "kind_label", "is_active"]
+        read_only_fields = fields
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    person = serializers.SerializerMethodField()
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "user",
+            "username",
+            "person",
+            "organisation",
+            "organisation_name",
+            "role",
+            "job_title",
+            "start_date",
+            "end_date",
+        ]
+        read_only_fields = fields
+
+    def get_person(self, obj) -> str:
+        return obj.user.get_full_name() or obj.user.get_username()
+
+
+class InterestSerializer(serializers.ModelSerializer):
+    person_name = serializers.SerializerMethodField()
+    related_organisation_name = serializers.CharField(
+        source="related_organisation.name", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Interest
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "interest_type",
+            "description",
+            "related_organisation",
+            "related_organisation_name",
+            "valid_from",
+            "valid_to",
+            "is_published",
+        ]
+        read_only_fields = fields
+
+    def get_person_name(self, obj) -> str:
+        return obj.person.get_full_name() or obj.person.get_username()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Organisations",
+        parameters=[
+            OpenApiParameter("identifier", str, description="ODS or GSS code"),
+            OpenApiParameter("kind", str, enum=OrganisationKind.values),
+        ],
+    )
+)
+@extend_schema(tags=["reference"])
+class OrganisationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = OrganisationSerializer
+    queryset = Organisation.objects.none()
+
+    def get_queryset(self):
+        qs = organisations_visible_to(self.request.user).order_by("name")
+        for param in ("identifier", "kind"):
+            value = self.request.query_params.get(param)
+            if value:
+                qs = qs.filter(**{param: value})
+        return qs
+
+
+@extend_schema_view(list=extend_schema(summary="Memberships I may see"))
+@extend_schema(tags=["reference"])
+class MembershipViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = MembershipSerializer
+    queryset = Membership.objects.none()
+
+    def get_queryset(self):
+        return memberships_visible_to(self.request.user).order_by("organisation__name", "pk")
+
+
+@extend_schema_view(list=extend_schema(summary="Declared interests I may see"))
+@extend_schema(tags=["reference"])
+class InterestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = InterestSerializer
+    queryset = Interest.objects.none()
+
+    def get_queryset(self):
+        return interests_readable_by(self.request.user).order_by("pk")
