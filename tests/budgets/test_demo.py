@@ -38,7 +38,10 @@ def test_demo_fund_has_allocations_in_several_states(demo):
     }
     position = balances.fund_position(demo)
     assert position.contributed == 23_000_000
-    assert position.committed == 2_400_000 + 1_850_000 - 120_000 + 420_000
+    # the last £420,000: winter surge beds approved by the Northmere place partnership
+    # board at its meeting, the fund being hosted at place (budgets.demo_place)
+    assert position.committed == 2_400_000 + 1_850_000 - 120_000 + 420_000 + 420_000
+    assert states >= {AllocationStatus.AWAITING_DECISION}  # one awaits the board's next meeting
     assert position.spent == 600_000 + 550_000 + 900_000 + 105_000
     in_signoff = Allocation.objects.get(
         fund=demo, status=AllocationStatus.IN_SIGNOFF, recipient__identifier="RZ2"
