@@ -77,7 +77,10 @@ def fund_host_at_place(
         )
     locks.audit_first()
     fund = locks.lock_fund(fund.pk)
-    before = {"host_committee": fund.host_committee_id, "decision_type_code": fund.decision_type_code}
+    before = {
+        "host_committee": fund.host_committee_id,
+        "decision_type_code": fund.decision_type_code,
+    }
     fund.host_committee, fund.decision_type_code = committee, code
     fund.save(update_fields=["host_committee", "decision_type_code", "updated_at"])
     audit(
@@ -141,8 +144,10 @@ def allocation_decide_at_meeting(
             f"Under the SoRD, {a.reference} is for the "
             f"{committee.name if committee else 'pool manager'} to decide."
         )
-    if item.subject_type_id is None or item.subject_id != a.pk or not isinstance(
-        item.subject, Allocation
+    if (
+        item.subject_type_id is None
+        or item.subject_id != a.pk
+        or not isinstance(item.subject, Allocation)
     ):
         raise ValidationError("The agenda item is not about this allocation.")
     if outcome == "approved":

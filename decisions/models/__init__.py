@@ -28,13 +28,13 @@ from decisions.models.sord import (
 )
 
 __all__ = [
+    "DECIDABLE_OUTCOMES",
     "DECIDED_STATUSES",
     "OPEN_STATUSES",
     "SORD_CHANGE_CODE",
     "ChairsAction",
     "DecidedBy",
     "DecisionEntry",
-    "DECIDABLE_OUTCOMES",
     "DecisionOutcome",
     "DecisionRoute",
     "DecisionType",

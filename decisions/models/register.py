@@ -83,7 +83,11 @@ class DecisionEntry(models.Model):
         Proposal, null=True, blank=True, on_delete=models.PROTECT, related_name="decision"
     )
     subject_type = models.ForeignKey(
-        "contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "contenttypes.ContentType",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject_url = models.CharField(max_length=200, blank=True)

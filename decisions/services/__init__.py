@@ -6,8 +6,8 @@ from decisions.services.deciding import (
     enter_rejection_at_signoff,
     proposal_decide_as_officer,
     proposal_decide_at_meeting,
-    proposal_decide_in_common,
     proposal_decide_by_chairs_action,
+    proposal_decide_in_common,
 )
 from decisions.services.proposals import (
     default_host,
@@ -27,8 +27,8 @@ __all__ = [
     "proposal_create",
     "proposal_decide_as_officer",
     "proposal_decide_at_meeting",
-    "proposal_decide_in_common",
     "proposal_decide_by_chairs_action",
+    "proposal_decide_in_common",
     "proposal_review",
     "proposal_submit",
     "proposal_update",

@@ -50,7 +50,10 @@ def collaborative_type(ics, sord_v1, sord_board, board_decides, trusts_in_common
         ],
     )
     sord_services.sord_draft_update(
-        actor=sec, version=draft, summary="Provider collaborative.", effective_from=timezone.localdate()
+        actor=sec,
+        version=draft,
+        summary="Provider collaborative.",
+        effective_from=timezone.localdate(),
     )
     change = sord_services.sord_version_propose(actor=sec, version=draft)
     services.proposal_review(actor=sec, proposal=change, accept=True)
@@ -173,7 +176,7 @@ def test_every_board_rejects_is_a_rejection(ics, ready, trusts_in_common):  # no
 
 
 def test_in_part_needs_a_split_and_a_body_of_the_group(ics, ready, trusts_in_common):  # noqa: F811
-    alder, birch, cedar = trusts_in_common.boards
+    alder, _birch, _cedar = trusts_in_common.boards
     item = _tabled(ics, trusts_in_common, ready)
     with pytest.raises(ValidationError, match="some bodies to approve and some not"):
         services.proposal_decide_in_common(
