@@ -65,7 +65,9 @@ def test_demo_partnerships(demo, client):
 
     cic = Committee.objects.get(name=CIC)
     assert len(cic.bodies.all()) == 3
-    item = AgendaItem.objects.get(meeting__committee=cic, title__contains="one laboratory information system")
+    item = AgendaItem.objects.get(
+        meeting__committee=cic, title__contains="one laboratory information system"
+    )
     meeting, lims = item.meeting, item.decision
     assert meeting.status == MeetingStatus.HELD
     outcomes = {b.body.organisation.identifier: b.outcome for b in lims.body_decisions.all()}
