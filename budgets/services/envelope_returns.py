@@ -238,7 +238,7 @@ def return_submit(
 def parse_csv(upload) -> list[dict]:
     """Rows of a returns CSV (header: organisation, ytd_income, ytd_expenditure,
     forecast_income, forecast_expenditure, commentary); ``organisation`` is the
-    partner's code (e.g. RZ1)."""
+    partner's code (e.g. RZ1) or, for a partner without one, its name."""
     raw = upload.read() if hasattr(upload, "read") else upload
     if isinstance(raw, bytes):
         try:
@@ -267,13 +267,15 @@ def returns_import_csv(*, actor, month: EnvelopeMonth, upload) -> list[MonthlyRe
     """Submit the returns in a CSV, all or nothing: any bad row and nothing is saved
     (the errors name the row and the column)."""
     rows = parse_csv(upload)
-    returns = {
-        r.line.organisation.identifier: r
-        for r in month.returns.select_related("line__organisation")
-    }
+    returns = {}
+    for r in month.returns.select_related("line__organisation"):
+        org = r.line.organisation
+        returns[org.name.casefold()] = r  # a partner without a code is named
+        if org.identifier:
+            returns[org.identifier.casefold()] = r
     done, errors = [], Errors()
     for n, row in enumerate(rows, start=2):
-        ret = returns.get(row.get("organisation", ""))
+        ret = returns.get(row.get("organisation", "").casefold())
         if ret is None:
             errors.add("file", f"Row {n}: {row.get('organisation')!r} has no line this month.")
             continue

@@ -188,3 +188,21 @@ def test_open_envelope_months_command_is_idempotent(make_envelope, env_parties):
     out = StringIO()
     call_command("open_envelope_months", "--today", "2026-06-20", stdout=out)
     assert "0 month(s) opened; 0 overdue return(s) chased." in out.getvalue()
+
+
+def test_csv_names_a_partner_without_a_code(opened, env_parties):
+    """A partner may be named instead of coded (e.g. a VCSE body with no ODS code); an
+    unknown name is refused with its row."""
+    p = env_parties
+    month = EnvelopeMonth.objects.get(envelope=opened, month=7)
+    acute = p["acute"]
+    acute.identifier = ""  # as if the trust had no code on record
+    acute.save(update_fields=["identifier"])
+    named = _csv(
+        [f'"{acute.name.upper()}",361000000.00,366000000.00,620000000.00,628500000.00,By name']
+    )
+    [done] = svc.returns_import_csv(actor=p["acute_lead"], month=month, upload=named)
+    assert done.line.organisation == acute and done.commentary == "By name"
+    unknown = _csv(["Nowhere Trust,1.00,1.00,1.00,1.00,"])
+    with pytest.raises(ValidationError, match="Row 2: 'Nowhere Trust' has no line"):
+        svc.returns_import_csv(actor=p["acute_lead"], month=month, upload=unknown)
