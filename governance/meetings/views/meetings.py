@@ -55,6 +55,16 @@ def _running_jobs(meeting):
     )
 
 
+def _visible(user, jobs):
+    """Of ``jobs``, those ``user`` may follow (their status and download answer them)."""
+    from governance.packs.selectors import jobs_visible_to
+
+    allowed = set(
+        jobs_visible_to(user).filter(pk__in=[j.pk for j in jobs]).values_list("pk", flat=True)
+    )
+    return [j for j in jobs if j.pk in allowed]
+
+
 def _requested_jobs(request, meeting):
     """The pack jobs named in ``?jobs=`` (those "Generate packs" just queued), so the page
     follows them to the end: "Generating 2 packs", then "2 packs ready"."""
@@ -90,7 +100,7 @@ def meeting_detail(request, pk):
         for item in items
     ]
     jobs = list(_running_jobs(meeting))
-    pack_jobs = _requested_jobs(request, meeting) or jobs
+    pack_jobs = _requested_jobs(request, meeting) or _visible(request.user, jobs)
     return render(
         request,
         "meetings/meeting.html",
