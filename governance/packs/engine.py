@@ -317,8 +317,10 @@ def _render_in_parts(
     from governance.packs import parts as packparts
     from governance.packs.layout import PACK_CSS
     from governance.packs.partcache import part_key
+    from governance.packs.pipeline import check_public_metadata
 
     report = progress or (lambda _pct, _msg: None)
+    check_public_metadata(spec)  # refused before any part is laid out (again in finish)
     workers = int(workers or _setting("PACKS_RENDER_WORKERS", 2))
     bodies = packparts.body_parts(spec)
     css = PACK_CSS + packparts.PARTS_CSS

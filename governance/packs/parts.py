@@ -293,12 +293,17 @@ def finish(
     counts.update({f"apx-{v.index}": 1 + len(placeholders[v.index]) for v in with_appendices})
     late: dict[str, PartResult] = {}
     for _attempt in range(4):
-        order = _order(views, by_name, counts)
-        pages = _absolute_pages(order, by_name, shapes, views)
-        report(82, "Numbering the pages")
-        late = {
-            "front": render_part("front", layout.front_part_html(spec, pages), roots, pdf_ua=ua)
-        }
+        # The front first, until its length is known (the numbers written into it do
+        # not change its length): everything after it moves with it.
+        for _front in range(3):
+            order = _order(views, by_name, counts)
+            pages = _absolute_pages(order, by_name, shapes, views)
+            report(82, "Numbering the pages")
+            front = render_part("front", layout.front_part_html(spec, pages), roots, pdf_ua=ua)
+            if front.page_count == counts["front"]:
+                break
+            counts["front"] = front.page_count
+        late = {"front": front}
         for view in with_appendices:
             late[f"apx-{view.index}"] = render_part(
                 f"apx-{view.index}",
