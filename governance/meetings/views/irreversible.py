@@ -8,38 +8,53 @@ sends it). A POST without it changes nothing and shows the page again with an er
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 
+from governance import confirm
 from governance.meetings import selectors
 from governance.meetings.models import AgendaItem, Paper
 from governance.meetings.services import agenda
 from governance.meetings.views.common import item_or_404, managed_meeting
 
 
+class _Step(forms.Form):
+    """The confirmation step's form: no questions, only hidden values (``action=redraft``)."""
+
+    def __init__(self, *args, hidden: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, value in (hidden or {}).items():
+            self.fields[name] = forms.CharField(
+                widget=forms.HiddenInput, initial=value, required=False
+            )
+
+
 def confirmed(request) -> bool:
-    return request.method == "POST" and request.POST.get("confirm") == "yes"
+    return request.method == "POST" and confirm.confirmed(request)
 
 
 def confirm_page(request, *, title, back, consequences, button, action=None, fields=None):
-    """The confirmation page (templates/meetings/confirm.html); 400 after an unconfirmed POST."""
-    error = request.method == "POST"
-    return render(
+    """The shared confirmation step (governance.confirm); after a POST without the
+    confirmation, the same step with the problem in its error summary (400)."""
+    if request.method == "POST":
+        form = _Step({**(fields or {})}, hidden=fields)
+        form.full_clean()
+        form.add_error(None, "Nothing was changed: use the button on this page to confirm.")
+    else:
+        form = _Step(hidden=fields)
+    return confirm.confirmation_page(
         request,
-        "meetings/confirm.html",
-        {
-            "title": title,
-            "back": back,
-            "action": action or request.path,
-            "fields": fields or {},
-            "consequences": consequences,
-            "button": button,
-            "error": error,
-        },
-        status=400 if error else 200,
+        heading=title,
+        consequences=" ".join(consequences),
+        action=action or request.path,
+        button=button,
+        form=form,
+        back=back,
+        back_label="Back",
     )
 
 
