@@ -4,8 +4,7 @@
    - .app-job: update the bar, the state tag and the message; when done show the download
      link, when failed show the reason and the Retry button.
    - .app-jobs: one sentence for the group ("Generating 2 packs", "2 packs ready"), in a
-     role="status" region, and a polite live region that announces progress now and then.
-   - .job (older meeting page markup): update, then reload the page when the job ends. */
+     role="status" region, and a polite live region that announces progress now and then. */
 (function () {
   "use strict";
   var ANNOUNCE_EVERY_MS = 8000;
@@ -89,14 +88,6 @@
 
   function start() {
     document.querySelectorAll(".app-jobs").forEach(startGroup);
-    document.querySelectorAll(".job[data-status-url]").forEach(function (box) {
-      watch(box.dataset.statusUrl, function (s) {
-        box.querySelector("progress").value = s.progress;
-        box.querySelector(".job-message").textContent = s.message;
-        if (s.status === "done" || s.status === "failed") { window.location.reload(); return false; }
-        return true;
-      });
-    });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

@@ -289,6 +289,7 @@ class Person:
             self.loads.append(response.url)
 
     def _report(self, url, title, violations):
+        url = url.split("#")[0]  # a page is the same page at any fragment
         self.reports.append({"url": url, "title": title, "violations": json.loads(violations)})
 
     # axe --------------------------------------------------------------------------------
