@@ -79,7 +79,7 @@ def test_demo_is_idempotent_and_reconciles(demo):
     events = AuditEvent.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert AuditEvent.objects.count() == events
-    assert PooledFund.objects.count() == 1
+    assert PooledFund.objects.count() == 3  # a Better Care Fund at each of three places
     out = StringIO()
     call_command("reconcile_funds", stdout=out)
     assert "reconciles" in out.getvalue()

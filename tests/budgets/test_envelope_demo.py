@@ -30,10 +30,46 @@ from governance.risks.models import RiskStatus
 pytestmark = pytest.mark.django_db
 
 
+def _finance_committee():
+    """The committee the envelope's capital programme goes to (in the full demo, made by
+    the decisions seeder before the envelope's)."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from governance.demo.core import demo_admin
+    from governance.meetings.models import CommitteeKind, CommitteeRole
+    from governance.meetings.services import committees
+    from governance.organisations.models import Organisation
+
+    users = {u.username: u for u in get_user_model().objects.all()}
+    icb = Organisation.objects.get(identifier="QX9")
+    fpc = committees.committee_create(
+        actor=demo_admin(),
+        name="Finance and Performance Committee",
+        kind=CommitteeKind.COMMITTEE,
+        organisation=icb,
+        quorum_min_members=2,
+    )
+    for username, role in (
+        ("icb.signatory", CommitteeRole.CHAIR),
+        ("icb.member", CommitteeRole.NON_EXECUTIVE),
+    ):
+        committees.member_add(
+            actor=demo_admin(),
+            committee=fpc,
+            user=users[username],
+            organisation=icb,
+            role=role,
+            valid_from=datetime.date(2024, 4, 1),
+        )
+
+
 @pytest.fixture
 def demo():
     seed_core()
     seed_risks()
+    _finance_committee()
     seed_envelope()
     return SystemEnvelope.objects.get(financial_year=2026)
 
