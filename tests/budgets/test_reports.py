@@ -105,9 +105,10 @@ def test_pdf_report(parties, fund):
         "Community Trust",
         "Rounding rule",
         "largest remainders",
-        "£100,000.00",
+        "£100,000",  # positions in whole pounds
     ):
         assert phrase in text, phrase
+    assert "£100,000.00" not in text
     assert rendered.refused == []
 
 
