@@ -71,6 +71,11 @@
         });
         // the field's error state, for assistive technology
         editor.on("init", function () {
+          // the editing area is a multi-line text box named by iframe_aria_text: a body
+          // left as role="document" may not carry that aria-label (axe, serious)
+          var body = editor.getBody();
+          body.setAttribute("role", "textbox");
+          body.setAttribute("aria-multiline", "true");
           if (textarea.getAttribute("aria-invalid") === "true") {
             editor.getContainer().classList.add("rich-text--error");
           }

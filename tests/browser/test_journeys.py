@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
 from playwright.sync_api import expect
 
 
@@ -486,7 +485,6 @@ def word_paper() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.skip(reason="waits for the paper editor's axe fix (aria-prohibited-attr)")
 def test_3_secretariat_builds_agenda_tables_approves_generates_and_publishes(people, tmp_path):
     import datetime
     import io
