@@ -521,18 +521,21 @@ def main() -> None:
     sizes = db_sizes()
     print(f"PostgreSQL {version}; nproc {os.cpu_count()}; load {os.getloadavg()}; {sizes}")
     out = {"sizes": sizes, "postgres": version, "load_before": os.getloadavg()}
-    if "http" not in skip:
-        out["pages"] = bench_pages(args, session_cookie(args.user))
-    if "append" not in skip:
-        out["append"] = bench_append(args)
-    if "verify" not in skip:
-        out["verify_export"] = bench_verify_export(args)
-    if "signoffs" not in skip:
-        out["signoffs"] = bench_signoffs(args)
-    out["load_after"] = os.getloadavg()
+    parts = {
+        "pages": lambda: bench_pages(args, session_cookie(args.user)),
+        "append": lambda: bench_append(args),
+        "verify_export": lambda: bench_verify_export(args),
+        "signoffs": lambda: bench_signoffs(args),
+    }
+    names = {"pages": "http", "verify_export": "verify"}
+    for key, run in parts.items():
+        if names.get(key, key) in skip:
+            continue
+        out[key] = run()
+        out["load_after"] = os.getloadavg()
+        if args.json:  # after each part, so a later failure keeps the figures
+            Path(args.json).write_text(json.dumps(out, indent=1, default=str))
     print(f"\nload average after: {out['load_after']}")
-    if args.json:
-        Path(args.json).write_text(json.dumps(out, indent=1, default=str))
 
 
 if __name__ == "__main__":

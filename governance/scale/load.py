@@ -57,10 +57,12 @@ def sizes(scale: float) -> dict[str, int]:
 
 
 class References:
-    """Issues fresh ``PREFIX-YEAR-NNNN`` numbers past the counters, saved at the end."""
+    """Issues fresh ``PREFIX-YEAR-NNNN`` numbers past the counters; ``save`` moves the
+    counters (in the transaction of the copies that took the numbers)."""
 
     def __init__(self):
         self.last = {(c.prefix, c.year): c.last for c in ReferenceCounter.objects.all()}
+        self.saved = dict(self.last)
 
     def next(self, reference: str, years_back: int = 0) -> str:
         match = REFERENCE.match(reference)
@@ -71,6 +73,9 @@ class References:
 
     def save(self) -> None:
         for (prefix, year), last in self.last.items():
+            if self.saved.get((prefix, year)) == last:
+                continue
+            self.saved[(prefix, year)] = last
             ReferenceCounter.objects.update_or_create(
                 prefix=prefix, year=year, defaults={"last": last}
             )
@@ -113,6 +118,7 @@ class Loader:
                     for record in history.retarget(events, maps, labels):
                         records.append(record)
                 history.append_many(records)
+                self.refs.save()  # with the copies that took the numbers
             all_maps.extend(maps_list)
         return all_maps
 

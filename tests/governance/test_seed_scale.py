@@ -102,10 +102,25 @@ def test_seed_scale_loads_every_state_renders_and_keeps_the_chain(client):
     assert client.get(f"/funds/{fund.pk}/").status_code == 200
     assert client.get(reverse("decisions:proposal-detail", args=[copy.pk])).status_code == 200
 
+    # the reference counters moved past the copies: the services' next number is fresh
+    from decisions import services
+    from decisions.models import DecisionType
+
+    member = get_user_model().objects.get(username="acute.member")
+    made = services.proposal_create(
+        actor=member,
+        proposing_organisation=Organisation.objects.get(identifier="RZ1"),
+        title="Stroke early supported discharge",
+        summary="Early supported discharge after stroke across the partners.",
+        financial_value="90000.00",
+        decision_type=DecisionType.objects.get(code="commissioning"),
+    )
+    assert Proposal.objects.filter(reference=made.reference).count() == 1
+
     # loading again at the same size adds nothing
     seed_scale(scale=0.001, **TINY)
-    assert Proposal.objects.count() == 48
-    assert AuditEvent.objects.count() == 4000
+    assert Proposal.objects.count() == 49
+    assert AuditEvent.objects.count() == 4001
 
 
 def test_sizes_scale_the_defaults():
