@@ -68,6 +68,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='capitalprogramme',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ('approved', 'applied', 'not_agreed', 'declined')), _negated=True), ('meeting_item__isnull', False), _connector='OR'), name='capitalprogramme_decided_at_meeting'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ('approved', 'applied', 'not_agreed', 'declined')), _negated=True), ('meeting_item__isnull', False), ('proposed_by__isnull', True), _connector='OR'), name='capitalprogramme_decided_at_meeting'),
         ),
     ]

@@ -210,8 +210,12 @@ class CapitalProgramme(models.Model):
                 condition=Q(status__in=ProgrammeStatus.values),
                 name="capitalprogramme_status_valid",
             ),
+            # programmes recorded before decisions were taken at meetings (no proposer:
+            # the finance lead cited the committee's minute) stay as they were recorded
             models.CheckConstraint(
-                condition=~Q(status__in=DECIDED_STATUSES) | Q(meeting_item__isnull=False),
+                condition=~Q(status__in=DECIDED_STATUSES)
+                | Q(meeting_item__isnull=False)
+                | Q(proposed_by__isnull=True),
                 name="capitalprogramme_decided_at_meeting",
             ),
         ]
