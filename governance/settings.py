@@ -220,6 +220,8 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "decisions.models.ProposalStatus",
         "SignOffStatusEnum": "governance.signoffs.models.SignOffStatus",
         "DecisionOutcomeEnum": "decisions.models.DecisionOutcome",
+        "DecidableOutcomeEnum": "decisions.models.DECIDABLE_OUTCOMES",
+        "OrganisationKindEnum": "governance.organisations.models.OrganisationKind",
         "SignOffDecisionEnum": ["abstain", "approve", "reject"],
         "RiskStatusEnum": "governance.risks.models.RiskStatus",
         "RiskStatusChangeEnum": ["closed", "open", "tolerated", "treated"],

@@ -4,16 +4,10 @@ ids and codes, for raising a proposal). Any signed-in user."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 
+from decisions.api.serializers import DecisionTypeSerializer
 from decisions.models import DecisionType
-
-
-class DecisionTypeSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = DecisionType
-        fields = ["id", "code", "name", "description"]
-        read_only_fields = fields
 
 
 @extend_schema_view(list=extend_schema(summary="Decision types of the SoRD"))
