@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from viewflow.workflow.flow import nodes
 
@@ -35,12 +35,14 @@ def officer_posts(user, on: datetime.date | None = None):
     their own right, and posts held by a principal they deputise for in the post's
     organisation (``authority.officer_acting``'s rule, for many proposals at once)."""
     on = on or timezone.localdate()
-    who = Q(user_id=user.pk)
-    for principal_id, organisation_id in (
-        current_appointments(on).filter(deputy=user).values_list("principal_id", "organisation_id")
-    ):
-        who |= Q(user_id=principal_id, post__organisation_id=organisation_id)
-    return PostHolder.objects.on(on).filter(who, user__is_active=True).values("post_id")
+    deputising = current_appointments(on).filter(
+        deputy=user, principal=OuterRef("user_id"), organisation=OuterRef("post__organisation_id")
+    )
+    return (
+        PostHolder.objects.on(on)
+        .filter(Q(user_id=user.pk) | Q(Exists(deputising)), user__is_active=True)
+        .values("post_id")
+    )
 
 
 class OfficerDecisionTask(nodes.View):

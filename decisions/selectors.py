@@ -26,11 +26,10 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
         return qs.none()
     if permissions.reads_everything(user):
         return qs
-    granted = permissions.objects_with_perm(user, VIEW_PERM, Proposal.objects.all())
     return qs.filter(
         Q(created_by=user)
         | (Q(is_confidential=False) & ~Q(status=ProposalStatus.DRAFT))
-        | Q(pk__in=granted.values("pk"))
+        | Q(pk__in=permissions.granted_ids(user, VIEW_PERM, Proposal))
     )
 
 
@@ -81,8 +80,7 @@ def entries_showing_detail(user, entries) -> set[int]:
     return {
         e.pk
         for e in entries
-        if not e.is_confidential
-        or (e.proposal_id in visible if e.proposal_id else everything)
+        if not e.is_confidential or (e.proposal_id in visible if e.proposal_id else everything)
     }
 
 

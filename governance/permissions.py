@@ -5,8 +5,9 @@ django-guardian object permissions are granted to those groups — on the organi
 itself (``ORGANISATION_PERMS``) and on every record the organisation is party to
 (``grant_to_parties``). A user holds a group's permissions only while one of their
 memberships in that organisation and role is active on today's date, so ending or
-changing a membership changes what the user may do at once: nothing is cached and no
-synchronisation job is needed.
+changing a membership changes what the user may do at once: no synchronisation job is
+needed, and nothing is cached beyond one read-only request (a GET reads the user's
+active memberships once, ``_membership_facts``; a write always reads them afresh).
 
 Auditors (an active auditor membership anywhere) may view every record, and change none.
 """
@@ -17,10 +18,11 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from guardian.shortcuts import assign_perm, remove_perm
 from guardian.utils import get_group_obj_perms_model
 
+from governance.audit.context import request_memo
 from governance.organisations.models import Membership, Organisation, Role, RoleGroup
 
 # What each role may do on its own organisation.
@@ -90,8 +92,27 @@ def active_memberships(user) -> QuerySet[Membership]:
     return Membership.objects.active().filter(user=user, organisation__is_active=True)
 
 
+def _membership_facts(user) -> list[tuple[int, str, str]] | None:
+    """``(organisation id, role, organisation kind)`` of the user's active memberships,
+    read once per read-only request; None outside one (then each check asks the
+    database)."""
+    memo = request_memo()
+    if memo is None or not getattr(user, "pk", None):
+        return None
+    key = ("memberships", user.pk)
+    if key not in memo:
+        memo[key] = list(
+            active_memberships(user).values_list("organisation_id", "role", "organisation__kind")
+        )
+    return memo[key]
+
+
 def organisation_ids(user, roles: Iterable[str] | None = None) -> set[int]:
     """Ids of the organisations the user currently acts for (optionally in given roles)."""
+    facts = _membership_facts(user)
+    if facts is not None:
+        wanted = None if roles is None else set(roles)
+        return {org for org, role, _kind in facts if wanted is None or role in wanted}
     qs = active_memberships(user)
     if roles is not None:
         qs = qs.filter(role__in=list(roles))
@@ -99,6 +120,10 @@ def organisation_ids(user, roles: Iterable[str] | None = None) -> set[int]:
 
 
 def has_role(user, role: str, organisation: Organisation | None = None) -> bool:
+    facts = _membership_facts(user)
+    if facts is not None:
+        org_pk = None if organisation is None else organisation.pk
+        return any(r == role and (org_pk is None or o == org_pk) for o, r, _kind in facts)
     qs = active_memberships(user).filter(role=role)
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
@@ -113,6 +138,12 @@ def is_system_secretariat(user) -> bool:
     """Secretariat of the ICB (or a superuser): runs reviews, registers and meetings."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
+    facts = _membership_facts(user)
+    if facts is not None:
+        return any(
+            role == Role.SECRETARIAT and kind in SYSTEM_SECRETARIAT_KINDS
+            for _org, role, kind in facts
+        )
     return (
         active_memberships(user)
         .filter(role=Role.SECRETARIAT, organisation__kind__in=SYSTEM_SECRETARIAT_KINDS)
@@ -133,10 +164,25 @@ def reads_everything(user) -> bool:
     return sees_everything(user) or is_system_secretariat(user)
 
 
-def active_group_ids(user) -> QuerySet:
-    """Ids of the role groups the user holds today (a subquery, not evaluated)."""
+def active_group_ids(user) -> QuerySet | list[int]:
+    """Ids of the role groups the user holds today: a subquery, not evaluated; in a
+    read-only request, a list read once (from the memoised memberships)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return RoleGroup.objects.none().values("group_id")
+    facts = _membership_facts(user)
+    if facts is not None:
+        memo = request_memo()
+        key = ("groups", user.pk)
+        if key not in memo:
+            pairs = Q(pk__in=[])
+            for org, role, _kind in facts:
+                pairs |= Q(organisation_id=org, role=role)
+            memo[key] = (
+                list(RoleGroup.objects.filter(pairs).values_list("group_id", flat=True))
+                if facts
+                else []
+            )
+        return memo[key]
     same_pair = active_memberships(user).filter(
         organisation_id=OuterRef("organisation_id"), role=OuterRef("role")
     )
@@ -179,7 +225,16 @@ def objects_with_perm(user, perm: str, queryset: QuerySet) -> QuerySet:
     _, codename = _split(perm)
     if user.is_superuser or (codename.startswith("view_") and is_auditor(user)):
         return queryset
-    model = queryset.model
+    return queryset.filter(pk__in=granted_ids(user, perm, queryset.model))
+
+
+def granted_ids(user, perm: str, model) -> QuerySet | list:
+    """Ids of the ``model`` objects on which the user's groups were granted ``perm``
+    (a one-table subquery for direct-foreign-key permission models), for
+    ``pk__in=``. Superusers' and auditors' everything is the caller's to decide."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    _, codename = _split(perm)
     perm_model = get_group_obj_perms_model(model)
     grants = perm_model.objects.filter(
         group_id__in=active_group_ids(user), permission__codename=codename
@@ -189,8 +244,8 @@ def objects_with_perm(user, perm: str, queryset: QuerySet) -> QuerySet:
             "object_pk", flat=True
         )
         pk_field = model._meta.pk
-        return queryset.filter(pk__in=[pk_field.to_python(pk) for pk in pks])
-    return queryset.filter(pk__in=grants.values("content_object_id"))
+        return [pk_field.to_python(pk) for pk in pks]
+    return grants.values("content_object_id")
 
 
 def signs_in_own_right(user, organisation: Organisation) -> bool:

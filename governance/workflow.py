@@ -122,6 +122,11 @@ def register_flow(flow_class, icon: str = "account_tree") -> None:
         _FLOWS.append((flow_class, icon))
 
 
+def registered_flows() -> list[type]:
+    """The flow classes registered with ``register_flow``."""
+    return [flow_class for flow_class, _icon in _FLOWS]
+
+
 def workflow_site():
     from viewflow.urls import Site
     from viewflow.workflow.flow.viewset import FlowAppViewset

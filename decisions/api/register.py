@@ -61,7 +61,12 @@ class DecisionRegisterViewSet(
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         shown = entries_showing_detail(request.user, page)
-        return self.get_paginated_response([entry_data(e, e.pk in shown) for e in page])
+        # one serializer of each kind for the page (building one per entry cost most of
+        # the request's time)
+        full, confidential = RegisterEntrySerializer(), ConfidentialEntrySerializer()
+        return self.get_paginated_response(
+            [(full if e.pk in shown else confidential).to_representation(e) for e in page]
+        )
 
     def retrieve(self, request, *args, **kwargs):
         entry = self.get_object()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from governance import subjects
@@ -86,11 +87,28 @@ def committees_managed_by(user) -> QuerySet[Committee]:
 
 
 def current_members(committee: Committee, on: datetime.date | None = None):
+    """The committee's members on ``on``; already loaded if the committee came from
+    ``with_current_members``."""
+    loaded = getattr(committee, "current_members_loaded", None)
+    if loaded is not None and on is None:
+        return loaded
     return (
         CommitteeMember.objects.on(on)
         .filter(committee=committee)
         .select_related("user", "organisation")
         .order_by("role", "user__last_name")
+    )
+
+
+def with_current_members(committees: QuerySet[Committee]) -> QuerySet[Committee]:
+    """``committees`` with today's members loaded in one more query (for lists)."""
+    members = (
+        CommitteeMember.objects.on(None)
+        .select_related("user", "organisation")
+        .order_by("role", "user__last_name")
+    )
+    return committees.prefetch_related(
+        Prefetch("members", queryset=members, to_attr="current_members_loaded")
     )
 
 
@@ -132,6 +150,25 @@ def public_meetings() -> QuerySet[Meeting]:
     return Meeting.objects.filter(session=Session.PUBLIC, committee__is_active=True).select_related(
         "committee"
     )
+
+
+def public_meetings_per_committee(
+    *, newest_first: bool, limit: int = 6, **filters
+) -> dict[int, list[Meeting]]:
+    """``{committee id: [its first ``limit`` public meetings matching filters]}`` in one
+    query (a row number per committee), ordered by start (newest first if asked)."""
+    order = F("start").desc() if newest_first else F("start").asc()
+    rows = (
+        public_meetings()
+        .filter(**filters)
+        .annotate(nth=Window(RowNumber(), partition_by=[F("committee_id")], order_by=order))
+        .filter(nth__lte=limit)
+        .order_by("committee_id", "nth")
+    )
+    found: dict[int, list[Meeting]] = {}
+    for meeting in rows:
+        found.setdefault(meeting.committee_id, []).append(meeting)
+    return found
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:

@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from viewflow.workflow.flow import nodes
 from viewflow.workflow.models import Task
 
 from governance.workflow import OPEN_TASK_STATUSES
@@ -30,22 +31,30 @@ def open_human_tasks() -> QuerySet[Task]:
     )
 
 
+def _human_nodes() -> list:
+    """The human task nodes of the registered flows, other than sign-off tasks."""
+    from governance.signoffs.nodes import SignOffTask
+    from governance.workflow import registered_flows
+
+    return [
+        node
+        for flow_class in registered_flows()
+        for node in flow_class.instance.nodes()
+        if isinstance(node, nodes.View) and not isinstance(node, SignOffTask)
+    ]
+
+
 def assignable_tasks(user) -> QuerySet[Task]:
     """Open human tasks (not sign-offs) ``user`` has taken or may take, oldest first.
 
-    One query for the nodes with open tasks, then the list itself is one filtered
-    query (each node's ``assignable``), so a page of it costs the same at any size.
+    One filtered query over the registered flows' human nodes (each node's
+    ``assignable``), so a page of it costs the same at any size.
     """
     if not _signed_in(user):
         return Task.objects.none()
     candidates = open_human_tasks()
     allowed = Q(owner_id=user.pk)
-    nodes = {
-        node
-        for node in candidates.values_list("flow_task", flat=True).distinct().order_by()
-        if node is not None
-    }
-    for node in nodes:
+    for node in _human_nodes():
         assignable = getattr(node, "assignable", None)
         if assignable is not None:
             q = assignable(user)

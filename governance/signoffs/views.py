@@ -15,16 +15,15 @@ from django.shortcuts import redirect, render
 
 from governance import permissions, subjects
 from governance.forms import add_service_errors
-from governance.interests.selectors import conflicts
-from governance.organisations.models import Organisation, Role
+from governance.interests.models import Interest
+from governance.organisations.models import Role
 from governance.signoffs.chairs import deciding_committee, is_chair_for
 from governance.signoffs.conflict_services import conflict_manage, conflicted_signers
 from governance.signoffs.forms import ConflictManagementForm, SignOffForm
 from governance.signoffs.inbox import assignable_tasks, subjects_of
-from governance.signoffs.models import SignOffStatus
+from governance.signoffs.models import ConflictManagement, SignOffStatus
 from governance.signoffs.selectors import (
-    blocked_signoffs_chaired_by,
-    blocked_signoffs_visible_to,
+    blocked_signoffs_for,
     open_signoffs_for,
     signoff_page_for,
 )
@@ -87,27 +86,41 @@ def tasks_for(user) -> list[dict]:
 def _rows(signoffs, user) -> list[dict]:
     """Inbox rows; whether the user is conflicted out of each. Most people have no
     current interest in any organisation, so the parties are only looked up for those
-    who do. The records signed off are loaded per kind, not per row."""
+    who do (once per record, however many of its sign-offs are listed), with the chair's
+    decisions for the user on the listed sign-offs in one query. The records signed off
+    are loaded per kind, not per row."""
     signoffs = list(signoffs)
     found = subjects_of((s.subject_type_id, s.subject_id) for s in signoffs)
-    interest_orgs = None
+    interest_orgs: set = set()
+    managed: set = set()
+    if found:
+        # the user's current interests naming any organisation (conflicts' own rule)
+        interest_orgs = set(
+            Interest.objects.current(None)
+            .filter(person=user, related_organisation__isnull=False)
+            .values_list("related_organisation_id", flat=True)
+        )
+    if interest_orgs:
+        managed = set(
+            ConflictManagement.objects.filter(signoff__in=signoffs, person=user).values_list(
+                "signoff_id", flat=True
+            )
+        )
+    parties: dict = {}
     rows = []
     for s in signoffs:
-        subject = found.get((s.subject_type_id, s.subject_id))
-        if subject is not None:
-            s.subject = subject  # what parties_of and management_for read
-            if interest_orgs is None:
-                interest_orgs = {
-                    i.related_organisation_id
-                    for i in conflicts(user, Organisation.objects.values_list("pk", flat=True))
-                }
-        # an entry naming the organisation signed for (the employer) is no conflict
-        conflicted = (
-            bool(interest_orgs)
-            and subject is not None
-            and any(o.pk in interest_orgs and o.pk != s.organisation_id for o in parties_of(s))
-            and management_for(s, user) is None
-        )
+        key = (s.subject_type_id, s.subject_id)
+        subject = found.get(key)
+        conflicted = False
+        if subject is not None and interest_orgs:
+            s.subject = subject  # what parties_of reads
+            if key not in parties:
+                parties[key] = [o.pk for o in parties_of(s)]
+            # an entry naming the organisation signed for (the employer) is no conflict
+            conflicted = (
+                any(pk in interest_orgs and pk != s.organisation_id for pk in parties[key])
+                and s.pk not in managed
+            )
         rows.append({"signoff": s, "subject": describe(subject), "conflicted": conflicted})
     return rows
 
@@ -125,6 +138,7 @@ def inbox(request):
     task_page = _page(request, assignable_tasks(user), "tasks")
     signoff_rows = _rows(signoff_page.object_list, user)
     task_rows = _task_rows(task_page.object_list)
+    blocked, chaired = blocked_signoffs_for(user)
     return render(
         request,
         "signoffs/inbox.html",
@@ -137,8 +151,8 @@ def inbox(request):
             "task_count": task_page.paginator.count,
             "awaiting_me": task_rows,
             "awaiting_organisation": signoff_rows,
-            "blocked_rows": _rows(blocked_signoffs_visible_to(user)[:PAGE_SIZE], user),
-            "chair_rows": _rows(blocked_signoffs_chaired_by(user), user),
+            "blocked_rows": _rows(blocked[:PAGE_SIZE], user),
+            "chair_rows": _rows(chaired, user),
             "is_secretariat": permissions.is_system_secretariat(user)
             or bool(permissions.organisation_ids(user, roles=[Role.SECRETARIAT])),
         },

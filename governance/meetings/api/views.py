@@ -20,7 +20,9 @@ class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
 
     def get_queryset(self):
-        return selectors.committees_visible_to(self.request.user).order_by("name")
+        return selectors.with_current_members(
+            selectors.committees_visible_to(self.request.user).order_by("name")
+        )
 
 
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet):

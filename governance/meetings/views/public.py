@@ -27,17 +27,19 @@ def _meeting_or_404(pk):
 
 
 def portal(request):
+    """Every active committee with its next and last six public meetings: three queries
+    however many committees there are."""
     now = timezone.now()
-    committees = []
-    for committee in Committee.objects.filter(is_active=True).order_by("name"):
-        meetings = selectors.public_meetings().filter(committee=committee)
-        committees.append(
-            {
-                "committee": committee,
-                "upcoming": meetings.filter(start__gte=now).order_by("start")[:6],
-                "past": meetings.filter(start__lt=now).order_by("-start")[:6],
-            }
-        )
+    upcoming = selectors.public_meetings_per_committee(start__gte=now, newest_first=False)
+    past = selectors.public_meetings_per_committee(start__lt=now, newest_first=True)
+    committees = [
+        {
+            "committee": committee,
+            "upcoming": upcoming.get(committee.pk, []),
+            "past": past.get(committee.pk, []),
+        }
+        for committee in Committee.objects.filter(is_active=True).order_by("name")
+    ]
     return render(request, "public/portal.html", {"committees": committees})
 
 
