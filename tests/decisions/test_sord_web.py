@@ -133,7 +133,7 @@ def test_secretariat_drafts_takes_to_the_board_and_the_new_version_routes_and_is
     message = "Gap: no band covers £250,000.00 up to £300,000.00."
     assert response.context["formset"].forms[0].errors["max_value"] == [message]
     assert re.search(r'name="bands-0-max_value"[^>]*aria-invalid="true"', html)
-    assert 'class="error-summary" role="alert"' in html
+    assert 'class="nhsuk-error-summary"' in html and '<div role="alert">' in html
     assert 'href="#id_bands-0-max_value"' in html
     assert "<title>Error: " in html
     check(html)
@@ -153,8 +153,8 @@ def test_secretariat_drafts_takes_to_the_board_and_the_new_version_routes_and_is
     assert "Changes from v1" in page
     assert page.count(">Changed<") == 2 and ">Added<" not in page and ">Removed<" not in page
     assert re.search(
-        r"Director of Finance</th>\s*<td>.*Changed.*</td>\s*<td>£0 up to £100,000; every "
-        r"affected partner must approve</td>\s*<td>£0 up to £250,000;",
+        r"Director of Finance</th>\s*<td[^>]*>.*Changed.*</td>\s*<td[^>]*>£0 up to £100,000; "
+        r"every affected partner must approve</td>\s*<td[^>]*>£0 up to £250,000;",
         page,
     )
 
@@ -207,7 +207,10 @@ def test_secretariat_drafts_takes_to_the_board_and_the_new_version_routes_and_is
     public = Client().get("/public/sord/")
     assert public.status_code == 200
     html = text(public)
-    assert "<dt>Version</dt><dd>2</dd>" in html
+    assert (
+        '<dt class="nhsuk-summary-list__key">Version</dt>'
+        '<dd class="nhsuk-summary-list__value">2</dd>' in html
+    )
     assert f"{today:%-d %B %Y}" in html
     assert "£0 up to £250,000" in html and "Director of Finance" in html
     assert "Priya Shah" not in html  # post titles, not people's names
@@ -432,7 +435,10 @@ def test_anonymous_visitors_sign_in_for_the_app_but_read_the_public_scheme(ics, 
     page = anonymous.get("/public/sord/")
     assert page.status_code == 200
     html = text(page)
-    assert "<dt>Version</dt><dd>1</dd>" in html
+    assert (
+        '<dt class="nhsuk-summary-list__key">Version</dt>'
+        '<dd class="nhsuk-summary-list__value">1</dd>' in html
+    )
     assert "1 January 2020" in html and "Board, 1 January 2020, minute 5" in html
     assert "Service commissioning" in html and "SoRD change" in html
     assert "£100,000 up to £500,000" in html

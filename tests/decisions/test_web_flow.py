@@ -153,10 +153,12 @@ def test_officer_decided_end_to_end(ics, decision_type, django_capture_on_commit
     assert positions == sorted(positions)
     assert detail.count("Signed off: approved") == 3
     timeline = detail[detail.index('id="timeline-title"') :]
-    rows = timeline.split("<tr>")[2:]  # [0] before the table, [1] the header row
+    # [0] before the table, [1] the header row
+    rows = timeline.split('<tr class="nhsuk-table__row">')[2:]
 
     def row(phrase, who, org):
-        return any(phrase in r and f"<td>{who}</td>" in r and f"<td>{org}</td>" in r for r in rows)
+        cell = '<td class="nhsuk-table__cell">{}</td>'.format
+        return any(phrase in r and cell(who) in r and cell(org) in r for r in rows)
 
     assert row("Raised as a draft", "proposer", "Acute Trust")
     assert row("Accepted by the secretariat", "sec", "Test ICB")

@@ -197,7 +197,7 @@ def test_meeting_end_to_end(
     texts = page_texts(members_pack.file.open("rb").read())
     for item in meeting.items.all():
         n = members_pack.item_pages[str(item.pk)]
-        assert f"<td>{n}</td>" in page
+        assert f"Page </span>{n}</td>" in page  # the agenda's "Page" cell
         assert f"{item.position}." in texts[n - 1] or item.title[:15] in texts[n - 1]
 
     # --- before the publication date nothing is public ----------------------------------
