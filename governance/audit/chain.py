@@ -134,22 +134,7 @@ def row_hash(prev_hash: str, row: tuple) -> str:
 
 
 # The order of a row for ``row_hash``/``verify_rows``: the hashed fields, then the hashes.
-ROW_FIELDS = (
-    "seq",
-    "timestamp",
-    "actor_id",
-    "actor",
-    "organisation_id",
-    "verb",
-    "target_type",
-    "target_id",
-    "target_label",
-    "changes",
-    "reason",
-    "request_id",
-    "prev_hash",
-    "hash",
-)
+ROW_FIELDS = (*HASHED_FIELDS, "prev_hash", "hash")
 
 
 @dataclass

@@ -285,22 +285,8 @@ def audit_bulk_append(records: Iterable[dict], *, batch_size: int = 5000) -> int
     return count
 
 
-_COLUMNS = (
-    "seq",
-    "timestamp",
-    "actor_id",
-    "actor_label",
-    "organisation_id",
-    "verb",
-    "target_type",
-    "target_id",
-    "target_label",
-    "changes",
-    "reason",
-    "request_id",
-    "prev_hash",
-    "hash",
-)
+# AuditEvent's columns in ``chain.ROW_FIELDS`` order (the actor's label is "actor" there).
+_COLUMNS = tuple("actor_label" if name == "actor" else name for name in chain.ROW_FIELDS)
 
 
 def _copy_rows(connection, rows: list[tuple]) -> None:
