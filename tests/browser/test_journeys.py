@@ -138,10 +138,13 @@ def accept_proposal(secretariat, url: str) -> None:
     expect(page.get_by_text("Partner sign-off").first).to_be_visible()
 
 
-def call_meeting(secretariat, title: str, start) -> str:
-    """The ICB board's secretariat calls a meeting held in public; its page's URL."""
+def call_meeting(
+    secretariat, title: str, start, committee: str = "NHS Northmere and Calder ICB Board"
+) -> str:
+    """The secretariat calls a meeting of ``committee`` held in public; its page's URL."""
     page = secretariat.goto("/meetings/")
-    secretariat.click(page.get_by_role("link", name="NHS Northmere and Calder ICB Board").first)
+    link = page.get_by_role("link", name=committee, exact=True)
+    secretariat.click(link.and_(page.locator("[href*='/committees/']")).first)
     secretariat.click(page.get_by_role("link", name="Call a meeting"))
     page.get_by_label(re.compile("^Title")).fill(title)
     page.get_by_label("Start").fill(f"{start:%Y-%m-%dT%H:%M}")
@@ -390,6 +393,32 @@ def fund_committed(person) -> str:
     return re.search(r"£[\d,]+", position.inner_text()).group(0)
 
 
+def decide_at_place_meeting(secretariat, reference: str) -> None:
+    """The Northmere place partnership meets now and approves ``reference`` by consensus."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime.datetime.now(ZoneInfo("Europe/London")) - datetime.timedelta(minutes=10)
+    committee = "Northmere Place Partnership Board"
+    meeting_url = call_meeting(secretariat, "Place partnership meeting", now, committee)
+    table_for_decision(secretariat, meeting_url, reference)
+    page = secretariat.goto(meeting_url)
+    secretariat.click(page.get_by_role("link", name="Run the meeting"))
+    attendance = page.get_by_role("table", name="Attendance of the members")
+    for radio in attendance.get_by_role("radio", name=re.compile(": Present$")).all():
+        radio.check()
+    secretariat.click(page.get_by_role("button", name="Record attendance"))
+    expect(page.get_by_text(re.compile(r"Quorum: quorate")).first).to_be_visible()
+    secretariat.click(page.get_by_role("link", name=re.compile(re.escape(reference))).first)
+    page.get_by_label(re.compile("^Outcome")).select_option(label="Approved")
+    page.get_by_label(re.compile("^Resolution")).fill(
+        "The partnership approves the allocation for Disabled Facilities Grant adaptations."
+    )
+    secretariat.click(page.get_by_role("button", name="Record the decision"))
+    expect(page.get_by_text(re.compile("Approved")).first).to_be_visible()
+    secretariat.close()
+
+
 def test_7_pool_manager_commits_an_allocation_and_reads_the_fund_chart(people):
     manager = people("icb.member")
     page = manager.page
@@ -424,7 +453,11 @@ def test_7_pool_manager_commits_an_allocation_and_reads_the_fund_chart(people):
         signatory.close()
 
     allocation = manager.goto(page.url.split("?")[0])
-    expect(allocation.get_by_text("Committed").first).to_be_visible()
+    if allocation.get_by_text("Awaiting the committee's decision").count():
+        # a fund hosted at place: its place partnership decides at a meeting
+        decide_at_place_meeting(people("icb.secretariat"), "ALLOC-2026-0006")
+        allocation = manager.goto(page.url.split("?")[0])
+    expect(allocation.get_by_text("Committed", exact=True).first).to_be_visible()
     manager.shot("7-allocation-committed")
 
     # the fund's position and chart now show it
