@@ -244,7 +244,8 @@ def test_meeting_end_to_end(
     assert "Quality and performance report" in public_page
     assert "Confidential item — exempt under commercial interests (FOIA s43)" in public_page
     for item_id, n in public_pack.item_pages.items():
-        assert f"<td>{n}</td>" in public_page, (item_id, n)
+        # the agenda's responsive "Page" cell: the column name (phones only), then the page
+        assert f'aria-hidden="true">Page </span>{n}</td>' in public_page, (item_id, n)
     pdf = b"".join(
         anon.get(reverse("meetings:public-pack", args=[public_pack.pk])).streaming_content
     )
