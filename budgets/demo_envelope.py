@@ -26,9 +26,7 @@ from budgets.services import capital as capital_services
 from budgets.services import envelope as env_services
 from budgets.services import envelope_alerts, envelope_returns
 from governance.demo.core import DEMO_PASSWORD, demo_admin
-from governance.meetings import selectors as meeting_selectors
-from governance.meetings.demo import _when
-from governance.meetings.services import agenda, conduct
+from governance.meetings.demo_decide import decided_at_held_meeting
 from governance.organisations import services as org_services
 from governance.organisations.models import Membership, Organisation, OrganisationKind, Role
 from governance.signoffs.models import SignOff, SignOffStatus
@@ -201,30 +199,19 @@ def _committee_decides(sec, envelope, programme):
     committee = envelope_policy.finance_committee_of(envelope)
     if committee is None:
         return programme
-    meeting = agenda.meeting_create(
-        actor=sec,
-        committee=committee,
-        start=_when(-30, 10),
+    decided_at_held_meeting(
+        sec,
+        committee,
+        programme,
+        days_ago=30,
         location="Boardroom, Northmere House",
         title=f"{committee.name}: capital programme {envelope.year_label}",
-    )
-    item = agenda.item_table_subject(actor=sec, meeting=meeting, subject=programme)
-    for seat in meeting_selectors.meeting_members(meeting):
-        conduct.attendance_record(actor=sec, meeting=meeting, member=seat, status="present")
-    conduct.item_record_discussion(
-        actor=sec,
-        item=item,
         discussion="The committee reviewed the ranking, the headroom kept by the ICB as "
         "unallocated system capital, and the two bids not funded this year.",
-    )
-    conduct.item_decide(
-        actor=sec,
-        item=item,
         outcome="approved",
         resolution=f"The committee approved capital programme {programme.reference} within "
         "the system capital envelope; the partners' capital lines change by variation.",
     )
-    agenda.meeting_close(actor=sec, meeting=meeting)
     programme.refresh_from_db()
     return programme
 

@@ -20,10 +20,9 @@ from django.utils.text import slugify
 from budgets import services
 from budgets.demo import AGREEMENT, _org, _sign, _users
 from budgets.models import Allocation, PooledFund
-from governance.meetings import selectors as meeting_selectors
-from governance.meetings.demo import _when
+from governance.meetings.demo_decide import decided_at_held_meeting
 from governance.meetings.models import Committee, CommitteeKind, Meeting, MeetingStatus
-from governance.meetings.services import agenda, conduct, minutes
+from governance.meetings.services import agenda
 from governance.organisations.models import OrganisationKind
 
 # place: (local authority, ICB contribution, council contribution, the allocation tabled next)
@@ -135,32 +134,22 @@ def _signed_off(fund, manager, contributors, line, recipient, amount, purpose):
 
 
 def _decided_at_held_meeting(sec, place, allocation) -> None:
-    held = agenda.meeting_create(
-        actor=sec,
-        committee=place,
-        start=_when(-3, 13),
+    decided_at_held_meeting(
+        sec,
+        place,
+        allocation,
+        days_ago=3,
+        hour=13,
         location="Northmere Civic Centre, Committee Room 2",
         title="Northmere Place Partnership Board",
-    )
-    item = agenda.item_table_subject(actor=sec, meeting=held, subject=allocation)
-    members = meeting_selectors.meeting_members(held)
-    for seat in members:
-        conduct.attendance_record(actor=sec, meeting=held, member=seat, status="present")
-    conduct.item_record_discussion(
-        actor=sec,
-        item=item,
         discussion="The allocation funds 14 discharge-to-assess beds from November. It is "
         "within the place's delegated limit for the Better Care Fund.",
-    )
-    conduct.item_decide(
-        actor=sec,
-        item=item,
-        votes={m.pk: "abstain" if m.user.username == "mh.member" else "for" for m in members},
+        votes=lambda members: {
+            m.pk: "abstain" if m.user.username == "mh.member" else "for" for m in members
+        },
         resolution="£420,000 from the Northmere Better Care Fund is allocated to discharge to "
         "assess for the winter of 2026/27.",
     )
-    agenda.meeting_close(actor=sec, meeting=held)
-    minutes.minutes_draft(actor=sec, meeting=held)
 
 
 def _signed_off_and_tabled(sec, place, fund, manager, contributors, spec) -> None:

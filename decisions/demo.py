@@ -30,8 +30,9 @@ from decisions.models import (
 )
 from decisions.services import sord as sord_services
 from governance.demo.core import demo_admin
+from governance.meetings.demo_decide import decided_at_held_meeting
 from governance.meetings.models import Committee, CommitteeKind, Meeting
-from governance.meetings.services import agenda, committees, conduct
+from governance.meetings.services import agenda, committees
 from governance.organisations.models import Organisation
 from governance.signoffs.models import SignOffRule
 from governance.signoffs.selectors import open_signoffs_for
@@ -422,28 +423,18 @@ def _place_decisions(sec, users, types, raise_, through_signoff, council) -> Non
 
 def _decide_at_committee(sec, committee, proposal, users) -> None:
     """A meeting of the committee last week, quorate, deciding the proposal."""
-    m = agenda.meeting_create(
-        actor=sec,
-        committee=committee,
-        start=_when(-7),
+    decided_at_held_meeting(
+        sec,
+        committee,
+        proposal,
+        days_ago=7,
         location="Boardroom, Northmere House",
-        title=f"{committee.name} meeting",
-    )
-    item = agenda.item_table_subject(actor=sec, meeting=m, subject=proposal)
-    for seat in committee.members.all():
-        conduct.attendance_record(actor=sec, meeting=m, member=seat, status="present")
-    conduct.item_record_discussion(
-        actor=sec,
-        item=item,
         discussion="The committee considered the bed model, the exit plan after March and "
         "the partners' sign-off. Members asked for monthly occupancy reports.",
-    )
-    conduct.item_decide(
-        actor=sec,
-        item=item,
         outcome="approved",
         resolution="The committee approved the commissioning of 40 discharge-to-assess beds, "
         "subject to monthly occupancy reporting to the committee.",
+        close=False,
     )
 
 

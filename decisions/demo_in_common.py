@@ -4,10 +4,8 @@ register shows it approved in part, binding the two trusts whose boards approved
 
 from __future__ import annotations
 
-from governance.meetings import selectors as meeting_selectors
-from governance.meetings.demo import _when
+from governance.meetings.demo_decide import decided_at_held_meeting
 from governance.meetings.models import Committee, CommitteeKind
-from governance.meetings.services import agenda, conduct, minutes
 from governance.organisations.models import Organisation
 
 COLLABORATIVE_CODE = "provider-collaborative"
@@ -38,28 +36,17 @@ def collaborative_decision(sec, users, types, raise_, through_signoff) -> None:
     p = through_signoff(
         p, users["acute.member"], ["acute.signatory", "mh.signatory", "ambulance.signatory"]
     )
-    held = agenda.meeting_create(
-        actor=sec,
-        committee=group,
-        start=_when(-12, 10),
+    decided_at_held_meeting(
+        sec,
+        group,
+        p,
+        days_ago=12,
         location="Northmere General Hospital, Education Centre",
         title="Provider collaborative boards in common",
-    )
-    item = agenda.item_table_subject(actor=sec, meeting=held, subject=p)
-    members = meeting_selectors.meeting_members(held)
-    for seat in members:
-        conduct.attendance_record(actor=sec, meeting=held, member=seat, status="present")
-    conduct.item_record_discussion(
-        actor=sec,
-        item=item,
         discussion="The ambulance trust's board judged the system of little use to it and "
         "the cost share too high; the other two boards supported it.",
-    )
-    conduct.item_decide(
-        actor=sec,
-        item=item,
-        votes=_votes(members, against=("rz3.chair", "rz3.ned"), abstain=("rz2.ned",)),
+        votes=lambda members: _votes(
+            members, against=("rz3.chair", "rz3.ned"), abstain=("rz2.ned",)
+        ),
         resolution="Procure one laboratory information system for the pathology network.",
     )
-    agenda.meeting_close(actor=sec, meeting=held)
-    minutes.minutes_draft(actor=sec, meeting=held)

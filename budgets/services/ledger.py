@@ -18,7 +18,9 @@ from governance.signoffs.models import SignOffRule
 from governance.signoffs.rules import Outcome, outcome
 
 
-def _audit(actor, verb, a: Allocation, changes=None, reason=""):
+def audit_for_host(actor, verb, a: Allocation, changes=None, reason=""):
+    """Audit a change to an allocation's money, filed under the fund's host (it keeps
+    the accounts)."""
     return audit(
         actor,
         verb,
@@ -96,7 +98,7 @@ def allocation_commit(*, actor, allocation: Allocation, decided_at=None) -> Allo
         a.status = AllocationStatus.FAILED
         a.failure_reason = problem
         a.save()
-        _audit(
+        audit_for_host(
             actor,
             "allocation.commit_failed",
             a,
@@ -118,7 +120,7 @@ def allocation_commit(*, actor, allocation: Allocation, decided_at=None) -> Allo
     a.status = AllocationStatus.COMMITTED
     a.committed_at = timezone.now()
     a.save()
-    _audit(
+    audit_for_host(
         actor,
         "allocation.committed",
         a,
@@ -191,7 +193,7 @@ def _money_change(
         reference=reference or a.reference,
         memo=memo,
     )
-    _audit(
+    audit_for_host(
         actor,
         verb,
         a,

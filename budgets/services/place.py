@@ -20,25 +20,13 @@ from django.db import transaction
 from budgets import locks, notifications, policy
 from budgets.models import Allocation, AllocationStatus, PooledFund
 from budgets.services._common import audit
-from budgets.services.ledger import allocation_commit
+from budgets.services.ledger import allocation_commit, audit_for_host
 
 PLACE_KIND = "place_partnership"
 
 
 def needs_meeting(allocation: Allocation) -> bool:
     return policy.deciding_committee(allocation) is not None
-
-
-def _audit(actor, verb, a: Allocation, changes=None, reason=""):
-    return audit(
-        actor,
-        verb,
-        a,
-        organisation=a.fund.host_organisation,
-        changes=changes,
-        reason=reason,
-        label=f"{a.reference} {a.fund.name}",
-    )
 
 
 @transaction.atomic
@@ -106,7 +94,7 @@ def allocation_await_decision(*, allocation: Allocation) -> Allocation:
     committee = policy.deciding_committee(a)
     a.status = AllocationStatus.AWAITING_DECISION
     a.save(update_fields=["status", "updated_at"])
-    _audit(
+    audit_for_host(
         None,
         "allocation.awaiting_decision",
         a,
@@ -157,7 +145,7 @@ def allocation_decide_at_meeting(
     a.status = AllocationStatus.DECLINED
     a.failure_reason = (notes or "").strip() or f"Not approved by the {committee.name}."
     a.save(update_fields=["status", "failure_reason", "updated_at"])
-    _audit(
+    audit_for_host(
         actor,
         "allocation.declined",
         a,
