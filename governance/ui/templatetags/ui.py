@@ -49,9 +49,14 @@ TAG_COLOURS = {
         "quorate",
         "met",
         "closed_ok",
+        "held",  # a meeting that took place
+        "committed",
+        "applied",
     },
     "red": {
         "rejected",
+        "declined",
+        "not_agreed",
         "refused",
         "blocked",
         "overdue",
@@ -67,7 +72,18 @@ TAG_COLOURS = {
     },
     "orange": {"escalated", "returned", "at_risk", "late", "warning", "declared"},
     "yellow": {"due", "due_soon", "in_review", "reviewing", "submitted"},
-    "blue": {"pending", "in_progress", "scheduled", "proposed", "tabled", "running"},
+    "blue": {
+        "pending",
+        "in_progress",
+        "scheduled",
+        "proposed",
+        "tabled",
+        "running",
+        "issued",  # a meeting whose papers are out
+        "awaiting",  # an allocation awaiting a committee's decision
+        "in_signoff",
+        "ready_for_decision",
+    },
     "grey": {"draft", "ended", "closed", "inactive", "superseded", "not_started", "none"},
 }
 _COLOUR_OF = {status: colour for colour, statuses in TAG_COLOURS.items() for status in statuses}
