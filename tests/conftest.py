@@ -29,7 +29,11 @@ def disable_audit_triggers(cursor) -> None:
 
 def enable_audit_triggers(cursor) -> None:
     if connection.vendor == "postgresql":
+        # as above: pending deferred checks (e.g. rows a module-scoped fixture wrote in
+        # the enclosing transaction) must run before ALTER TABLE
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     else:
         for sql in TRIGGER_MIGRATION.SQLITE_INSTALL:
             cursor.execute(sql)
