@@ -58,11 +58,16 @@ def _is_browser_test(item) -> bool:
     return Path(str(item.fspath)).resolve().is_relative_to(Path(__file__).resolve().parent)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Mark the journeys ``browser``; skip them off PostgreSQL (CI runs them on its
-    PostgreSQL pass, once)."""
+    PostgreSQL pass, once). They run last (after pytest-django's own ordering): while
+    Playwright's sync API is live its event loop runs in the main thread, where Django's
+    async_to_sync (e.g. the health checks) then refuses to run."""
     from django.conf import settings
 
+    journeys = [item for item in items if _is_browser_test(item)]
+    items[:] = [item for item in items if not _is_browser_test(item)] + journeys
     on_postgres = "postgresql" in settings.DATABASES["default"]["ENGINE"]
     for item in items:
         if not _is_browser_test(item):
@@ -235,7 +240,7 @@ def live_app(app_env):
 # --- the browser --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         _missing(f"chromium is not installed at {CHROMIUM} (apt-get install chromium)")
