@@ -77,7 +77,9 @@ def register_envelope() -> None:
                 f"{money.gbp(p.envelope.capital_total)}"
             ),
             url=lambda p: f"/envelopes/{p.envelope_id}/capital/",
-            on_board_decision=capital.programme_decide_at_meeting_hook,
+            on_board_decision=subjects.decided_at_meeting(
+                capital.programme_decide_at_meeting, "programme"
+            ),
             awaiting_decision=envelope_selectors.programmes_awaiting_committee,
             deciding_committee=lambda p: envelope_policy.finance_committee_of(p.envelope),
             register_facts=capital.programme_register_facts,

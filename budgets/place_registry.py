@@ -3,13 +3,15 @@ the subject registry's hooks for ``budgets.Allocation`` (see ``budgets.services.
 
 from __future__ import annotations
 
+from governance import subjects
+
 
 def allocation_hooks() -> dict:
     """Keyword arguments for the Allocation ``governance.subjects.SubjectType``."""
     return {
         "awaiting_decision": _awaiting,
         "deciding_committee": _deciding_committee,
-        "on_board_decision": _on_board_decision,
+        "on_board_decision": subjects.decided_at_meeting(_decide_at_meeting, "allocation"),
         "register_facts": _register_facts,
     }
 
@@ -28,19 +30,10 @@ def _deciding_committee(allocation):
     return policy.deciding_committee(allocation)
 
 
-def _on_board_decision(
-    allocation, *, actor, outcome, notes="", decided_on=None, decided_by="", item=None
-):
+def _decide_at_meeting(**kwargs):
     from budgets.services.place import allocation_decide_at_meeting
 
-    return allocation_decide_at_meeting(
-        actor=actor,
-        allocation=allocation,
-        outcome=outcome,
-        item=item,
-        notes=notes,
-        decided_on=decided_on,
-    )
+    return allocation_decide_at_meeting(**kwargs)
 
 
 def _register_facts(allocation):

@@ -16,7 +16,7 @@ class DecisionsConfig(AppConfig):
                 parties=policy.conflict_organisations,
                 label=lambda p: f"{p.reference} {p.title}",
                 url=lambda p: f"/proposals/{p.pk}/",
-                on_board_decision=_on_board_decision,
+                on_board_decision=subjects.decided_at_meeting(_decide_at_meeting, "proposal"),
                 on_body_decisions=_on_body_decisions,
                 awaiting_decision=_awaiting_decision,
                 is_confidential=lambda p: p.is_confidential,
@@ -40,23 +40,6 @@ class DecisionsConfig(AppConfig):
         from governance.demo.registry import register_seeder
 
         register_seeder("decisions", seed_decisions, order=65)
-
-
-def _on_board_decision(
-    proposal, *, actor, outcome, notes="", decided_on=None, decided_by="", item=None
-):
-    """A meeting decided the proposal on ``item``; ``decided_by`` is not taken from the
-    caller: the register names the committee, the meeting and the item."""
-    from decisions.services import proposal_decide_at_meeting
-
-    return proposal_decide_at_meeting(
-        actor=actor,
-        proposal=proposal,
-        outcome=outcome,
-        item=item,
-        notes=notes,
-        decided_on=decided_on,
-    )
 
 
 def _on_body_decisions(
@@ -86,3 +69,9 @@ def _awaiting_decision():
     return Proposal.objects.filter(status=ProposalStatus.READY_FOR_DECISION).exclude(
         sord_band__decided_by=DecidedBy.OFFICER
     )
+
+
+def _decide_at_meeting(**kwargs):
+    from decisions.services import proposal_decide_at_meeting
+
+    return proposal_decide_at_meeting(**kwargs)

@@ -114,3 +114,21 @@ def enter_in_register(obj, *, actor, outcome: str, item, notes: str = "", decide
         notes=notes,
         decided_on=decided_on,
     )
+
+
+def decided_at_meeting(service: Callable, record: str) -> Callable:
+    """An ``on_board_decision`` hook that hands the meeting's decision to ``service``
+    (``service(actor=…, <record>=obj, outcome=…, item=…, notes=…, decided_on=…)``);
+    ``decided_by`` is not passed on: the owner names the committee, meeting and item."""
+
+    def hook(obj, *, actor, outcome, notes="", decided_on=None, decided_by="", item=None):
+        return service(
+            actor=actor,
+            **{record: obj},
+            outcome=outcome,
+            item=item,
+            notes=notes,
+            decided_on=decided_on,
+        )
+
+    return hook

@@ -315,8 +315,10 @@ def programme_decide_at_meeting(
             f"{programme.reference} is for the {envelope.finance_committee} to decide at its "
             "meeting."
         )
-    if item.subject_type_id is None or item.subject_id != programme.pk or not isinstance(
-        item.subject, CapitalProgramme
+    if (
+        item.subject_type_id is None
+        or item.subject_id != programme.pk
+        or not isinstance(item.subject, CapitalProgramme)
     ):
         raise ValidationError("The agenda item is not about this programme.")
     day = (decided_on or item.meeting.start.date()).strftime("%-d %B %Y")
@@ -415,20 +417,6 @@ def programme_variation_concluded(variation, *, applied: bool) -> None:
         changes={"status": {"before": ProgrammeStatus.APPROVED, "after": programme.status}},
         reason=f"Variation {variation.reference} {variation.get_status_display().lower()}.",
         label=f"{programme.reference} capital programme {programme.envelope.year_label}",
-    )
-
-
-def programme_decide_at_meeting_hook(
-    programme, *, actor, outcome, notes="", decided_on=None, decided_by="", item=None
-):
-    """``governance.subjects`` hook: the meeting's decision on a proposed programme."""
-    return programme_decide_at_meeting(
-        actor=actor,
-        programme=programme,
-        outcome=outcome,
-        item=item,
-        notes=notes,
-        decided_on=decided_on,
     )
 
 
