@@ -13,6 +13,8 @@ from governance.organisations import services as org_services
 from governance.organisations.models import OrganisationKind, Role
 
 TRIGGER_MIGRATION = importlib.import_module("governance.audit.migrations.0003_append_only_triggers")
+# read-access records are append-only too (their triggers are switched with the trail's)
+READS_MIGRATION = importlib.import_module("governance.audit.migrations.0005_read_access_records")
 
 
 def disable_audit_triggers(cursor) -> None:
@@ -21,10 +23,13 @@ def disable_audit_triggers(cursor) -> None:
         # Foreign keys are deferred; ALTER TABLE refuses while their checks are pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+        cursor.execute("ALTER TABLE audit_readaccess DISABLE TRIGGER USER")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     else:
         cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
         cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+        for sql in READS_MIGRATION.SQLITE_REMOVE:
+            cursor.execute(sql)
 
 
 def enable_audit_triggers(cursor) -> None:
@@ -33,9 +38,10 @@ def enable_audit_triggers(cursor) -> None:
         # the enclosing transaction) must run before ALTER TABLE
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+        cursor.execute("ALTER TABLE audit_readaccess ENABLE TRIGGER USER")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     else:
-        for sql in TRIGGER_MIGRATION.SQLITE_INSTALL:
+        for sql in TRIGGER_MIGRATION.SQLITE_INSTALL + READS_MIGRATION.SQLITE_INSTALL:
             cursor.execute(sql)
 
 

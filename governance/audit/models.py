@@ -99,3 +99,52 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"chain head at #{self.seq}"
+
+
+class ReadHow(models.TextChoices):
+    PAGE = "page", "Viewed the page"
+    DOWNLOAD = "download", "Downloaded"
+    API = "api", "Read through the API"
+
+
+class ReadAccess(models.Model):
+    """Someone saw a confidential record: who, which record, when, how, in which request.
+
+    Written by ``governance.audit.reads.record_read`` from every view and download of a
+    confidential record (Part 2 papers and packs, confidential proposals, members' packs,
+    private attachments), after the permission check passed. Append-only like the trail:
+    a database trigger rejects UPDATE and DELETE.
+    """
+
+    timestamp = models.DateTimeField(editable=False, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    user_label = models.CharField(max_length=150, help_text="The person's name when read.")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The organisation the person reads for (their first membership).",
+    )
+    how = models.CharField(max_length=10, choices=ReadHow.choices)
+    target_type = models.CharField(max_length=100)
+    target_id = models.CharField(max_length=64)
+    target_label = models.CharField(max_length=300)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["timestamp", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(how__in=["page", "download", "api"]), name="readaccess_how_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="readaccess_target_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_label} {self.how} {self.target_label}"
