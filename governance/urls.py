@@ -13,7 +13,7 @@ urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("audit/", views.audit_trail, name="audit-trail"),
+    path("audit/", include("governance.audit.urls")),
     path("jobs/", include("governance.packs.urls")),
     path("api/", include("governance.api.urls")),
     path("", include("governance.signoffs.urls")),

@@ -68,6 +68,11 @@ def register(sentences: Mapping[str, Sentence]) -> None:
     _SENTENCES.update(sentences)
 
 
+def known_verbs() -> list[str]:
+    """Every verb with a registered sentence (for the audit explorer's kinds of event)."""
+    return sorted(_SENTENCES)
+
+
 def sentence(verb: str, changes: dict | None = None) -> str:
     """The event's sentence; an unregistered verb's last part as words."""
     found = _SENTENCES.get(verb)

@@ -69,7 +69,11 @@ RULES: dict[str, Rule] = {
     "logout": Rule(PUBLIC),
     "set-password": Rule(PUBLIC, {"uidb64": "uidb64", "token": "token"}),
     "set-password-done": Rule(PUBLIC),
-    "audit-trail": Rule(LOGIN),
+    "audit-trail": Rule(LOGIN),  # scoped: whole trail for auditors/ICB, own org's secretariat
+    "audit-export-csv": Rule(LOGIN),  # the same scope; others 403
+    "audit-export-jsonl": Rule(LOGIN),
+    # Starting a verification is a read: auditors may (its job row is bookkeeping).
+    "audit-verify": Rule(MANAGE),
     "packs:job": private(pk="job"),
     "packs:job-status": private(pk="job"),
     "packs:job-retry": private(pk="job"),
