@@ -11,10 +11,28 @@ Each event's ``hash`` is SHA-256 over the previous event's hash (hex) followed b
 canonical serialisation of the event's own fields: JSON with sorted keys, separators
 ``(",", ":")``, UTF-8, times as ISO-8601 UTC with microseconds, Decimals as strings.
 The first event's previous hash is 64 zeros.
+
+Signatures and checkpoints. Each event's hash is signed with the deployment's Ed25519
+key (the message is ``EVENT_PREFIX`` + the hex hash); each event names its ``key_id``
+(the first 16 hex digits of the SHA-256 of the raw public key). A checkpoint is a
+signed statement of the chain head: the text ``"ics-governance checkpoint\n<seq>\n<hash>
+\n<signed at>"``. Given the published public keys (``--keys keys.json``, from
+``/public/audit/keys.json``), this verifier checks every signature, so a rewritten
+history needs the private key as well as the database; given checkpoints (lines
+``{"type": "checkpoint", ...}`` in the export and/or ``--checkpoints FILE``), it checks
+the chain passes through every one and names the checkpoint a rewrite contradicts:
+
+    python3 governance/audit/chain.py audit.jsonl --keys keys.json --checkpoints cp.jsonl
+
+Hash checking needs only the standard library; checking signatures imports the
+``cryptography`` package (``pip install cryptography``).
 """
 
 from __future__ import annotations
 
+import argparse
+import base64
+import binascii
 import datetime
 import decimal
 import hashlib
@@ -22,9 +40,11 @@ import json
 import sys
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 GENESIS_HASH = "0" * 64
+EVENT_PREFIX = b"ics-governance event\n"
+CHECKPOINT_PREFIX = "ics-governance checkpoint\n"
 
 # The fields covered by the hash, in the export's vocabulary.
 HASHED_FIELDS = (
@@ -133,8 +153,59 @@ def row_hash(prev_hash: str, row: tuple) -> str:
     return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
 
 
-# The order of a row for ``row_hash``/``verify_rows``: the hashed fields, then the hashes.
-ROW_FIELDS = (*HASHED_FIELDS, "prev_hash", "hash")
+# The order of a row for ``row_hash``/``verify_rows``: the hashed fields, the hashes, then
+# the signature of the hash and the id of the key that made it.
+ROW_FIELDS = (*HASHED_FIELDS, "prev_hash", "hash", "signature", "key_id")
+
+
+def key_id_for(public_raw: bytes) -> str:
+    """A public key's id: the first 16 hex digits of SHA-256 of its 32 raw bytes."""
+    return hashlib.sha256(public_raw).hexdigest()[:16]
+
+
+def event_message(event_hash: str) -> bytes:
+    """What an event's signature signs."""
+    return EVENT_PREFIX + event_hash.encode("ascii")
+
+
+def checkpoint_message(seq: int, head_hash: str, signed_at: str) -> bytes:
+    """What a checkpoint's signature signs (``signed_at`` as written in the checkpoint)."""
+    return f"{CHECKPOINT_PREFIX}{seq}\n{head_hash}\n{signed_at}".encode()
+
+
+def load_keys(path) -> dict[str, bytes]:
+    """Public keys by id from a published ``keys.json`` (``{"keys": [{"public_key": b64}]}``)."""
+    with open(path, encoding="utf-8") as handle:
+        document = json.load(handle)
+    keys = {}
+    for entry in document.get("keys", []):
+        raw = base64.b64decode(entry["public_key"], validate=True)
+        keys[key_id_for(raw)] = raw
+    return keys
+
+
+class Signatures:
+    """Checks Ed25519 signatures against known public keys (imports ``cryptography``)."""
+
+    def __init__(self, keys: Mapping[str, bytes]):
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        self._keys = {kid: Ed25519PublicKey.from_public_bytes(raw) for kid, raw in keys.items()}
+
+    def problem(self, key_id: str, signature: str, message: bytes) -> str:
+        """Empty when the signature is good, else what is wrong with it."""
+        from cryptography.exceptions import InvalidSignature
+
+        if not signature:
+            return "is not signed"
+        key = self._keys.get(key_id)
+        if key is None:
+            return f"is signed with an unknown key {key_id!r}"
+        try:
+            key.verify(base64.b64decode(signature, validate=True), message)
+        except (InvalidSignature, ValueError, binascii.Error):
+            return f"has a signature that does not match (key {key_id})"
+        return ""
 
 
 @dataclass
@@ -142,18 +213,106 @@ class VerifyResult:
     checked: int
     broken_seq: int | None = None
     problem: str = ""
+    signatures_checked: int = 0
+    checkpoints_matched: int = 0
 
     @property
     def ok(self) -> bool:
         return self.broken_seq is None
 
 
-def verify_records(records: Iterable[Mapping], head: Mapping | None = None) -> VerifyResult:
+@dataclass
+class _Walk:
+    """State shared by the record and row walkers: signatures and checkpoints."""
+
+    signatures: Signatures | None
+    checkpoints: dict[int, list[Mapping]] = field(default_factory=dict)
+    signed: int = 0
+    matched: int = 0
+
+    @classmethod
+    def make(cls, keys, checkpoints) -> _Walk:
+        by_seq: dict[int, list[Mapping]] = {}
+        for point in checkpoints or ():
+            by_seq.setdefault(int(point["seq"]), []).append(point)
+        if isinstance(keys, Signatures) or keys is None:
+            return cls(keys, by_seq)
+        return cls(Signatures(keys), by_seq)
+
+    def event_problem(self, seq: int, event_hash: str, signature, key_id) -> str:
+        if self.signatures is not None:
+            problem = self.signatures.problem(
+                key_id or "", signature or "", event_message(event_hash)
+            )
+            if problem:
+                return f"event {seq} {problem}: it was altered or forged"
+            self.signed += 1
+        for point in self.checkpoints.get(seq, ()):
+            if point["hash"] != event_hash:
+                return (
+                    f"event {seq} contradicts {describe_checkpoint(point)}: "
+                    "the history was rewritten"
+                )
+            self.matched += 1
+        return ""
+
+    def end_problem(self, last_seq: int) -> tuple[int, str] | None:
+        beyond = [p for seq, points in self.checkpoints.items() if seq > last_seq for p in points]
+        if not beyond:
+            return None
+        point = min(beyond, key=lambda p: int(p["seq"]))
+        return int(point["seq"]), (
+            f"the trail ends at event {last_seq} but {describe_checkpoint(point)} "
+            "records a later event: events were removed"
+        )
+
+    def result(
+        self, checked: int, broken_seq: int | None = None, problem: str = ""
+    ) -> VerifyResult:
+        return VerifyResult(checked, broken_seq, problem, self.signed, self.matched)
+
+
+def describe_checkpoint(point: Mapping) -> str:
+    return f"the checkpoint at event {point['seq']} signed at {point.get('signed_at', '?')}"
+
+
+def checkpoint_problems(checkpoints: Iterable[Mapping], keys) -> list[tuple[int, str]]:
+    """``(seq, problem)`` for each checkpoint whose own signature fails (a forged
+    checkpoint proves nothing)."""
+    signatures = keys if isinstance(keys, Signatures) else Signatures(keys)
+    problems = []
+    for point in checkpoints:
+        message = checkpoint_message(int(point["seq"]), point["hash"], point["signed_at"])
+        problem = signatures.problem(point.get("key_id", ""), point.get("signature", ""), message)
+        if problem:
+            problems.append((int(point["seq"]), f"{describe_checkpoint(point)} {problem}"))
+    return problems
+
+
+def _head_problem(head, expected_seq: int, prev_hash: str) -> str:
+    if head is not None and (head["seq"] != expected_seq - 1 or head["hash"] != prev_hash):
+        return (
+            f"the trail ends at event {expected_seq - 1} but the chain "
+            f"head records event {head['seq']}: events were removed from the end"
+        )
+    return ""
+
+
+def verify_records(
+    records: Iterable[Mapping],
+    head: Mapping | None = None,
+    *,
+    keys=None,
+    checkpoints: Iterable[Mapping] | None = None,
+) -> VerifyResult:
     """Walk ``records`` (in stored order) and report the first break in the chain.
 
     ``head`` (``{"seq": …, "hash": …}``), when given, is the chain head the writer keeps:
-    it reveals events removed from the end of the trail.
+    it reveals events removed from the end of the trail. ``keys`` (public keys by id),
+    when given, makes every event's signature count; ``checkpoints`` are signed chain
+    heads the trail must pass through.
     """
+    walk = _Walk.make(keys, checkpoints)
     prev_hash = GENESIS_HASH
     expected_seq = 1
     checked = 0
@@ -161,23 +320,32 @@ def verify_records(records: Iterable[Mapping], head: Mapping | None = None) -> V
         seq = record["seq"]
         if seq != expected_seq:
             if seq > expected_seq:
-                return VerifyResult(checked, expected_seq, f"event {expected_seq} is missing")
-            return VerifyResult(checked, seq, f"event {seq} is out of order")
+                return walk.result(checked, expected_seq, f"event {expected_seq} is missing")
+            return walk.result(checked, seq, f"event {seq} is out of order")
         if record.get("prev_hash") != prev_hash:
-            return VerifyResult(checked, seq, f"event {seq} does not follow event {seq - 1}")
+            return walk.result(checked, seq, f"event {seq} does not follow event {seq - 1}")
         if compute_hash(prev_hash, record) != record.get("hash"):
-            return VerifyResult(checked, seq, f"event {seq} was altered")
+            return walk.result(checked, seq, f"event {seq} was altered")
+        problem = walk.event_problem(
+            seq, record["hash"], record.get("signature"), record.get("key_id")
+        )
+        if problem:
+            return walk.result(checked, seq, problem)
         prev_hash = record["hash"]
         expected_seq += 1
         checked += 1
-    if head is not None and (head["seq"] != expected_seq - 1 or head["hash"] != prev_hash):
-        return VerifyResult(
-            checked,
-            expected_seq,
-            f"the trail ends at event {expected_seq - 1} but the chain "
-            f"head records event {head['seq']}: events were removed from the end",
-        )
-    return VerifyResult(checked)
+    return _finish(walk, checked, head, expected_seq, prev_hash)
+
+
+def _finish(walk: _Walk, checked: int, head, expected_seq: int, prev_hash: str) -> VerifyResult:
+    problem = _head_problem(head, expected_seq, prev_hash)
+    if problem:
+        return walk.result(checked, expected_seq, problem)
+    if head is not None:
+        beyond = walk.end_problem(expected_seq - 1)
+        if beyond:
+            return walk.result(checked, *beyond)
+    return walk.result(checked)
 
 
 def verify_rows(
@@ -186,58 +354,92 @@ def verify_rows(
     *,
     prev_hash: str = GENESIS_HASH,
     first_seq: int = 1,
+    keys=None,
+    checkpoints: Iterable[Mapping] | None = None,
 ) -> VerifyResult:
     """``verify_records`` over tuples in ``ROW_FIELDS`` order (the fast path).
 
     ``prev_hash``/``first_seq`` let a caller verify a stretch of the trail that starts
     after the genesis (the hash and number the stretch must continue from).
     """
+    walk = _Walk.make(keys, checkpoints)
+    check_each = walk.signatures is not None or bool(walk.checkpoints)
     expected_seq = first_seq
     checked = 0
     for row in rows:
         seq = row[0]
         if seq != expected_seq:
             if seq > expected_seq:
-                return VerifyResult(checked, expected_seq, f"event {expected_seq} is missing")
-            return VerifyResult(checked, seq, f"event {seq} is out of order")
+                return walk.result(checked, expected_seq, f"event {expected_seq} is missing")
+            return walk.result(checked, seq, f"event {seq} is out of order")
         if row[12] != prev_hash:
-            return VerifyResult(checked, seq, f"event {seq} does not follow event {seq - 1}")
+            return walk.result(checked, seq, f"event {seq} does not follow event {seq - 1}")
         prev_hash = row[13]
         if row_hash(row[12], row) != prev_hash:
-            return VerifyResult(checked, seq, f"event {seq} was altered")
+            return walk.result(checked, seq, f"event {seq} was altered")
+        if check_each:
+            problem = walk.event_problem(seq, prev_hash, row[14], row[15])
+            if problem:
+                return walk.result(checked, seq, problem)
         expected_seq += 1
         checked += 1
-    if head is not None and (head["seq"] != expected_seq - 1 or head["hash"] != prev_hash):
-        return VerifyResult(
-            checked,
-            expected_seq,
-            f"the trail ends at event {expected_seq - 1} but the chain "
-            f"head records event {head['seq']}: events were removed from the end",
-        )
-    return VerifyResult(checked)
+    return _finish(walk, checked, head, expected_seq, prev_hash)
+
+
+def read_checkpoints(path) -> list[dict]:
+    """Checkpoint lines (``{"type": "checkpoint", ...}``) from a JSON-lines file."""
+    points = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                item = json.loads(line)
+                if item.get("type", "checkpoint") == "checkpoint":
+                    points.append(item)
+    return points
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: chain.py EXPORT.jsonl", file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(prog="chain.py", description="Verify an audit export.")
+    parser.add_argument("export", help="the JSON-lines export (manage.py export_audit)")
+    parser.add_argument("--keys", help="the published keys.json: check every signature")
+    parser.add_argument(
+        "--checkpoints", action="append", default=[], help="JSON lines of published checkpoints"
+    )
+    args = parser.parse_args(argv[1:])
     head = None
     records = []
-    with open(argv[1], encoding="utf-8") as handle:
+    checkpoints: list[dict] = []
+    with open(args.export, encoding="utf-8") as handle:
         for line in handle:
             if not line.strip():
                 continue
             item = json.loads(line)
-            if item.get("type") == "head":
+            kind = item.get("type")
+            if kind == "head":
                 head = item
+            elif kind == "checkpoint":
+                checkpoints.append(item)
             else:
                 records.append(item)
+    for path in args.checkpoints:
+        checkpoints.extend(read_checkpoints(path))
     if head is None:
         print("0 events checked")
         print("BROKEN: the export has no chain-head line, so its end cannot be checked")
         return 1
-    result = verify_records(records, head)
+    signatures = Signatures(load_keys(args.keys)) if args.keys else None
+    if signatures is not None:
+        forged = checkpoint_problems(checkpoints, signatures)
+        if forged:
+            print(f"BROKEN at sequence {forged[0][0]}: {forged[0][1]}")
+            return 1
+    result = verify_records(records, head, keys=signatures, checkpoints=checkpoints)
     print(f"{result.checked} events checked")
+    if signatures is None:
+        print("signatures NOT checked: pass --keys keys.json (the published public keys)")
+    else:
+        print(f"{result.signatures_checked} signatures checked")
+    print(f"{result.checkpoints_matched} of {len(checkpoints)} checkpoints matched")
     if not result.ok:
         print(f"BROKEN at sequence {result.broken_seq}: {result.problem}")
         return 1

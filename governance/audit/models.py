@@ -45,6 +45,15 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
+    signature = models.CharField(
+        max_length=88,
+        blank=True,
+        editable=False,
+        help_text="Base64 Ed25519 signature of the hash by the deployment's key.",
+    )
+    key_id = models.CharField(
+        max_length=16, blank=True, editable=False, help_text="Which public key verifies it."
+    )
 
     class Meta:
         ordering = ["seq"]
@@ -73,6 +82,8 @@ class AuditEvent(models.Model):
             "request_id": self.request_id,
             "prev_hash": self.prev_hash,
             "hash": self.hash,
+            "signature": self.signature,
+            "key_id": self.key_id,
         }
 
 
@@ -148,3 +159,108 @@ class ReadAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_label} {self.how} {self.target_label}"
+
+
+class CheckpointOccasion(models.TextChoices):
+    DAILY = "daily", "Daily"
+    BOARD_PACK = "board_pack", "Board pack published"
+    MANUAL = "manual", "On request"
+
+
+class Checkpoint(models.Model):
+    """A signed statement of the chain head, published outside the database.
+
+    The signature (the deployment's Ed25519 key) covers ``chain.checkpoint_message``:
+    ``"ics-governance checkpoint\n<seq>\n<hash>\n<signed at>"``. Copies live on the
+    public portal, in its Atom feed and on the last page of board packs, where the
+    database cannot reach back: a history rewritten later contradicts them.
+    """
+
+    seq = models.PositiveBigIntegerField(help_text="The newest event's number when signed.")
+    hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=88)
+    occasion = models.CharField(
+        max_length=20, choices=CheckpointOccasion.choices, default=CheckpointOccasion.DAILY
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for the daily schedule.",
+    )
+
+    class Meta:
+        ordering = ["-signed_at", "-id"]
+        indexes = [models.Index(fields=["seq"], name="audit_checkpoint_seq_idx")]
+
+    def __str__(self) -> str:
+        return f"checkpoint at #{self.seq}"
+
+    @property
+    def signed_at_text(self) -> str:
+        return chain.format_timestamp(self.signed_at)
+
+    def as_record(self) -> dict:
+        """The checkpoint as an export line (what ``chain.py --checkpoints`` reads)."""
+        return {
+            "type": "checkpoint",
+            "seq": self.seq,
+            "hash": self.hash,
+            "signed_at": self.signed_at_text,
+            "key_id": self.key_id,
+            "signature": self.signature,
+        }
+
+    def text(self) -> str:
+        """The sentence printed on packs and the portal."""
+        return (
+            f"Audit trail checkpoint: event {self.seq}, hash {self.hash}, "
+            f"signed with key {self.key_id} at {self.signed_at_text}"
+        )
+
+
+class VerificationStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    PASSED = "passed", "Intact"
+    FAILED = "failed", "Broken"
+    ERROR = "error", "Could not run"
+
+
+class VerificationRun(models.Model):
+    """One background verification of the whole trail and what it found."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=VerificationStatus.choices, default=VerificationStatus.QUEUED
+    )
+    events_checked = models.PositiveBigIntegerField(default=0)
+    signatures_checked = models.PositiveBigIntegerField(default=0)
+    checkpoints_matched = models.PositiveIntegerField(default=0)
+    broken_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    problem = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for the nightly schedule.",
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(finished_at__gte=models.F("started_at")),
+                name="verificationrun_finishes_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"verification {self.started_at:%Y-%m-%d %H:%M} {self.status}"

@@ -9,8 +9,8 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from governance import permissions
-from governance.audit import chain
-from governance.audit.models import AuditEvent, ChainHead
+from governance.audit import chain, signing
+from governance.audit.models import AuditEvent, ChainHead, Checkpoint, VerificationRun
 
 
 def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
@@ -33,7 +33,7 @@ def events_for(target) -> QuerySet[AuditEvent]:
 _PG_TIMESTAMP = """to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
 _ROW_COLUMNS = (
     "seq, {timestamp}, actor_id, actor_label, organisation_id, verb, target_type, target_id, "
-    "target_label, {changes}, reason, request_id, prev_hash, hash"
+    "target_label, {changes}, reason, request_id, prev_hash, hash, signature, key_id"
 )
 CHUNK = 20_000
 PARALLEL_FROM = 100_000  # events; below this one process is quicker than starting more
@@ -76,9 +76,19 @@ def _rows(start: int, stop: int | None):
         last = rows[-1][0]
 
 
-def _verify_part(part: tuple[int, int | None, str, dict | None]) -> chain.VerifyResult:
-    start, stop, prev_hash, head = part
-    return chain.verify_rows(_rows(start, stop), head, prev_hash=prev_hash, first_seq=start + 1)
+_Part = tuple[int, int | None, str, dict | None, dict, list]
+
+
+def _verify_part(part: _Part) -> chain.VerifyResult:
+    start, stop, prev_hash, head, keys, checkpoints = part
+    return chain.verify_rows(
+        _rows(start, stop),
+        head,
+        prev_hash=prev_hash,
+        first_seq=start + 1,
+        keys=keys,
+        checkpoints=checkpoints,
+    )
 
 
 def _verify_part_in_child(part) -> chain.VerifyResult:
@@ -88,7 +98,7 @@ def _verify_part_in_child(part) -> chain.VerifyResult:
         connections.close_all()
 
 
-def _parts(head: dict, workers: int) -> list[tuple[int, int | None, str, dict | None]]:
+def _parts(head: dict, workers: int, keys: dict, checkpoints: list) -> list[_Part]:
     """Split the trail into ``workers`` stretches, each starting from the stored hash of
     the event before it (which the previous stretch verifies)."""
     size = head["seq"] // workers
@@ -100,18 +110,36 @@ def _parts(head: dict, workers: int) -> list[tuple[int, int | None, str, dict | 
     for i, start in enumerate(bounds):
         last = i == workers - 1
         prev = chain.GENESIS_HASH if start == 0 else hashes.get(start, "missing")
-        parts.append((start, None if last else bounds[i + 1], prev, head if last else None))
+        stop = None if last else bounds[i + 1]
+        parts.append((start, stop, prev, head if last else None, keys, checkpoints))
     return parts
 
 
-def verify_chain(*, workers: int | None = None) -> chain.VerifyResult:
+def published_checkpoints() -> list[dict]:
+    """Every checkpoint the deployment has signed, as export lines, oldest first."""
+    return [point.as_record() for point in Checkpoint.objects.order_by("seq", "signed_at")]
+
+
+def verify_chain(
+    *, workers: int | None = None, checkpoints: list[dict] | None = None
+) -> chain.VerifyResult:
     """Recompute the whole chain from the database; report the first break.
+
+    Checks each event's hash, its signature with the known public keys
+    (``signing.public_keys``) and that the chain passes through every checkpoint: the
+    stored ones plus ``checkpoints`` (export lines, e.g. copies kept outside). A
+    checkpoint whose own signature fails is reported as such.
 
     Reads plain rows (no model objects) in chunks and hashes them with
     ``chain.row_hash``. A long trail outside a transaction on PostgreSQL is split into
     stretches verified in parallel processes (``workers``, default: the CPUs, up to 4),
     each continuing from the stored hash before it; the first break found wins.
     """
+    keys = signing.public_keys()
+    points = published_checkpoints() + list(checkpoints or [])
+    forged = chain.checkpoint_problems(points, keys)
+    if forged:
+        return chain.VerifyResult(0, *forged[0])
     head = ChainHead.objects.filter(id=1).values("seq", "hash").first() or {
         "seq": 0,
         "hash": chain.GENESIS_HASH,
@@ -126,14 +154,30 @@ def verify_chain(*, workers: int | None = None) -> chain.VerifyResult:
         and not connection.in_atomic_block
     )
     if not parallel:
-        return _verify_part((0, None, chain.GENESIS_HASH, head))
-    parts = _parts(head, workers)
+        return _verify_part((0, None, chain.GENESIS_HASH, head, keys, points))
+    parts = _parts(head, workers, keys, points)
     connections.close_all()  # the children open their own connections
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         results = pool.map(_verify_part_in_child, parts)
-    checked = 0
+    checked = signed = matched = 0
     for result in results:
         checked += result.checked
+        signed += result.signatures_checked
+        matched += result.checkpoints_matched
         if not result.ok:
-            return chain.VerifyResult(checked, result.broken_seq, result.problem)
-    return chain.VerifyResult(checked)
+            return chain.VerifyResult(checked, result.broken_seq, result.problem, signed, matched)
+    return chain.VerifyResult(checked, None, "", signed, matched)
+
+
+def latest_verification() -> VerificationRun | None:
+    """The newest background verification of the trail (the explorer and the API show it)."""
+    return VerificationRun.objects.select_related("started_by").first()
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    return Checkpoint.objects.first()
+
+
+def public_checkpoints() -> QuerySet[Checkpoint]:
+    """Checkpoints for the public portal and feed (they are public by design)."""
+    return Checkpoint.objects.all()

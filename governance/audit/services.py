@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from governance.audit import chain
+from governance.audit import chain, signing
 from governance.audit.context import current_request_id
 from governance.audit.models import AuditEvent, ChainHead
 
@@ -70,81 +70,79 @@ def audit_lock() -> ChainHead:
         return ChainHead.objects.select_for_update().get(id=1)
 
 
-def _payload_halves(record: dict) -> tuple[str, str]:
-    """The canonical JSON of ``record``'s hashed fields split around the ``seq`` value.
-
-    The database appends ``prefix || seq || suffix`` to the previous hash, so it can
-    number and hash the event in the statement that locks the head. The top-level
-    ``"seq":`` is the last structural one: only ``changes`` (before it) can nest
-    objects, and the fields after it are strings, in which quotes are escaped.
-    """
-    text = chain.canonical_json({name: record.get(name) for name in chain.HASHED_FIELDS})
-    prefix, marker, suffix = text.rpartition('"seq":0')
-    if not marker:
-        raise AuditError("could not place the event's number in its canonical form")
-    return prefix + '"seq":', suffix
-
-
+_PG_LOCK = "SELECT seq, hash FROM audit_chainhead WHERE id = 1 FOR UPDATE"
 _PG_APPEND = """
 WITH moved AS (
-    UPDATE audit_chainhead
-    SET prev_hash = hash,
-        seq = seq + 1,
-        hash = encode(sha256(convert_to(hash || %s::text || (seq + 1)::text || %s::text,
-                                        'UTF8')), 'hex')
+    UPDATE audit_chainhead SET prev_hash = hash, seq = %s, hash = %s
     WHERE id = 1
-    RETURNING seq, prev_hash, hash
+    RETURNING prev_hash
 )
 INSERT INTO audit_auditevent (seq, timestamp, actor_id, actor_label, organisation_id, verb,
                               target_type, target_id, target_label, changes, reason,
-                              request_id, prev_hash, hash)
-SELECT moved.seq, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, moved.prev_hash,
-       moved.hash
+                              request_id, prev_hash, hash, signature, key_id)
+SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, moved.prev_hash, %s, %s, %s
 FROM moved
-RETURNING id, seq, prev_hash, hash
+RETURNING id
 """
 
 
-def _append_postgresql(event: AuditEvent, record: dict) -> bool:
-    """Number, hash and insert ``event`` and move the head in ONE statement.
+def _number_and_sign(event: AuditEvent, record: dict, head_seq: int, head_hash: str) -> None:
+    """Give ``event`` the next number, its hash on the head's, and its signature."""
+    event.seq = record["seq"] = head_seq + 1
+    event.prev_hash = head_hash
+    event.hash = chain.compute_hash(head_hash, record)
+    key = signing.signing_key()
+    event.signature, event.key_id = key.sign_hash(event.hash), key.key_id
 
-    The head row is locked by that statement (the last thing most services do), so
-    the chain's serialisation point is as short and as late as it can be. Returns
-    False when there is no head row yet.
+
+def _append_postgresql(event: AuditEvent, record: dict) -> bool:
+    """Lock the head, number, hash and sign the event, then insert it and move the head
+    in one statement.
+
+    The head row is locked from the first statement (the last thing most services do)
+    to the end of the transaction; between the two statements only the hash and the
+    signature are computed (tens of microseconds). Returns False when there is no head
+    row yet.
     """
-    prefix, suffix = _payload_halves(record)
-    params = [
-        prefix,
-        suffix,
-        event.timestamp,
-        event.actor_id,
-        event.actor_label,
-        event.organisation_id,
-        event.verb,
-        event.target_type,
-        event.target_id,
-        event.target_label,
-        chain.canonical_json(event.changes),
-        event.reason,
-        event.request_id,
-    ]
-    with transaction.get_connection().cursor() as cursor:
-        cursor.execute(_PG_APPEND, params)
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    event.id, event.seq, event.prev_hash, event.hash = row
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_LOCK)
+        head = cursor.fetchone()
+        if head is None:
+            return False
+        _number_and_sign(event, record, *head)
+        cursor.execute(
+            _PG_APPEND,
+            [
+                event.seq,
+                event.hash,
+                event.seq,
+                event.timestamp,
+                event.actor_id,
+                event.actor_label,
+                event.organisation_id,
+                event.verb,
+                event.target_type,
+                event.target_id,
+                event.target_label,
+                chain.canonical_json(event.changes),
+                event.reason,
+                event.request_id,
+                event.hash,
+                event.signature,
+                event.key_id,
+            ],
+        )
+        event.id = cursor.fetchone()[0]
     event._state.adding = False
-    event._state.db = transaction.get_connection().alias
+    event._state.db = connection.alias
     return True
 
 
 def _append_portable(event: AuditEvent, record: dict) -> None:
-    """Lock the head, hash in Python, insert, move the head (SQLite and the rest)."""
+    """Lock the head, hash and sign in Python, insert, move the head (SQLite and the rest)."""
     head = audit_lock()
-    event.seq = record["seq"] = head.seq + 1
-    event.prev_hash = head.hash
-    event.hash = chain.compute_hash(head.hash, record)
+    _number_and_sign(event, record, head.seq, head.hash)
     event.save(force_insert=True)
     head.prev_hash, head.seq, head.hash = head.hash, event.seq, event.hash
     head.save(update_fields=["prev_hash", "seq", "hash"])
@@ -164,10 +162,10 @@ def audit_record(
 
     Must run inside ``transaction.atomic``: the event commits or rolls back with the
     change it records. The chain head row is locked from this call until that
-    transaction ends, so call it as late in the service as the change allows. On
-    PostgreSQL the append is one statement (the head is moved, the event numbered,
-    hashed and inserted together); elsewhere it is a locked read, an insert and an
-    update.
+    transaction ends, so call it as late in the service as the change allows. The
+    event's hash is signed with the deployment's key (``governance.audit.signing``).
+    On PostgreSQL the append is a locked read of the head and one statement inserting
+    the event and moving the head; elsewhere a locked read, an insert and an update.
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
@@ -213,11 +211,13 @@ def audit_bulk_append(records: Iterable[dict], *, batch_size: int = 5000) -> int
 
     Runs in one transaction holding the chain head's lock: numbers the events after
     the current head, hashes each on its predecessor (``chain.compute_hash``, so the
-    stdlib verifier and ``verify_audit`` accept them), writes them in batches
+    stdlib verifier and ``verify_audit`` accept them), signs each hash with the
+    deployment's key, writes them in batches
     (PostgreSQL ``COPY``, elsewhere ``bulk_create``) and moves the head once at the
     end. Returns how many events were appended. Ordinary writes wait while it runs:
     meant for seeding, not for request paths.
     """
+    key = signing.signing_key()
     with transaction.atomic():
         head = audit_lock()
         seq, prev_hash = head.seq, head.hash
@@ -272,6 +272,8 @@ def audit_bulk_append(records: Iterable[dict], *, batch_size: int = 5000) -> int
                     record["request_id"],
                     prev_hash,
                     digest,
+                    key.sign_hash(digest),
+                    key.key_id,
                 )
             )
             last_prev, prev_hash = prev_hash, digest
