@@ -306,6 +306,16 @@ PACKS_PRIVATE_ROOT = Path(env_str("PACKS_PRIVATE_ROOT", default=str(BASE_DIR / "
 REPORT_TIME_LIMIT = env_int("REPORT_TIME_LIMIT", 120)
 REPORT_MEMORY_MB = env_int("REPORT_MEMORY_MB", 2048)
 
+# The audit trail's Ed25519 signing key (governance.audit.signing): never in the database.
+# PEM or base64 in AUDIT_SIGNING_KEY, or a file; without either a development key is
+# generated into AUDIT_DEV_KEY_FILE (a system check error under `check --deploy` when
+# DEBUG is off). Retired keys' public halves keep old events verifiable.
+AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY", default="")
+AUDIT_SIGNING_KEY_FILE = env_str("AUDIT_SIGNING_KEY_FILE", default="")
+AUDIT_DEV_KEY_FILE = BASE_DIR / "private_media" / "audit-signing-key.pem"
+AUDIT_PUBLIC_KEYS = env_list("AUDIT_PUBLIC_KEYS")
+AUDIT_PUBLIC_KEYS_FILE = env_str("AUDIT_PUBLIC_KEYS_FILE", default="")
+
 # Token endpoint throttle (per client address); use a shared cache with several workers.
 API_TOKEN_RATE = env_str("API_TOKEN_RATE", default="20/minute")
 # API tokens expire this many days after issue (and on any password change).
