@@ -19,6 +19,7 @@ urlpatterns = [
     path("v1/auth/token/", TokenApi.as_view(), name="api-token"),
     path("v1/auth/tokens/", TokenListApi.as_view(), name="api-tokens"),
     path("v1/auth/tokens/<int:pk>/", TokenDetailApi.as_view(), name="api-token-detail"),
+    path("v1/audit/", include("governance.audit.api_urls")),
     path("v1/", include(router.urls)),
     path("v1/", include("decisions.api.urls")),
     path("v1/", include("budgets.api.urls")),

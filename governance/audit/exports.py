@@ -53,7 +53,7 @@ def checkpoints() -> list[dict]:
     """Published checkpoints to append after the head, when the trail has them."""
     from governance.audit import selectors
 
-    getter = getattr(selectors, "checkpoints_for_export", None)
+    getter = getattr(selectors, "published_checkpoints", None)
     return list(getter()) if getter is not None else []
 
 
@@ -92,7 +92,7 @@ def jsonl_lines(events: QuerySet[AuditEvent], *, whole: bool, filters: dict) -> 
         yield _json_line(event.as_record())
     yield _json_line(top)
     for checkpoint in checkpoints():
-        yield _json_line({"type": "checkpoint", **checkpoint})
+        yield _json_line({**checkpoint, "type": "checkpoint"})
 
 
 def _json_line(value: dict) -> str:

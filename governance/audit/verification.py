@@ -25,6 +25,7 @@ class Summary:
     finished_at: datetime | None
     events_checked: int | None
     checkpoints_matched: int | None
+    signatures_checked: int | None
     ok: bool | None
     problem: str
     broken_seq: int | None
@@ -42,8 +43,9 @@ def _first(obj, *names, default=None):
 def summarise(run) -> Summary | None:
     if run is None:
         return None
-    ok = _first(run, "ok", "is_ok", "passed")
-    status = _first(run, "get_status_display", "status", default="")
+    code = getattr(run, "status", "")
+    ok = {"passed": True, "failed": False}.get(code)
+    status = _first(run, "get_status_display", default=code)
     status = status() if callable(status) else status
     who = _first(run, "started_by", "actor", "requested_by")
     return Summary(
@@ -52,7 +54,8 @@ def summarise(run) -> Summary | None:
         finished_at=_first(run, "finished_at", "completed_at"),
         events_checked=_first(run, "events_checked", "checked"),
         checkpoints_matched=_first(run, "checkpoints_matched", "checkpoints_checked"),
-        ok=ok() if callable(ok) else ok,
+        ok=ok,
+        signatures_checked=_first(run, "signatures_checked"),
         problem=str(_first(run, "problem", "error", default="")),
         broken_seq=_first(run, "broken_seq"),
         started_by=(who.get_full_name() or who.get_username()) if who is not None else "",

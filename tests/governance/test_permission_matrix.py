@@ -94,6 +94,10 @@ RULES: dict[str, Rule] = {
     "api-token": Rule(PUBLIC),
     "api-tokens": Rule(LOGIN),
     "api-token-detail": private(pk="token"),
+    "api-audit-events": Rule(MANAGE),  # auditors and the ICB secretariat only
+    "api-audit-export-jsonl": Rule(MANAGE),
+    "api-audit-export-csv": Rule(MANAGE),
+    "api-audit-verify": Rule(MANAGE),  # POST starts a verification: a read (bookkeeping row)
     "api-signoff-list": Rule(LOGIN),
     "api-organisation-list": Rule(LOGIN),  # scoped: active organisations (public facts)
     "api-membership-list": Rule(LOGIN),  # scoped: own, own organisation's for its secretariat
