@@ -19,8 +19,8 @@ from governance.organisations.models import OrganisationKind, Role
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
-@pytest.fixture
-def trail(icb, make_org, make_user):
+@pytest.fixture(name="trail")
+def trail_fixture(icb, make_org, make_user):
     """Two trusts, people in each, and events of known kinds written for each."""
     north = make_org("Northfield Hospitals NHS Trust", OrganisationKind.NHS_TRUST, "RX1")
     south = make_org("Southgate Community NHS Trust", OrganisationKind.NHS_TRUST, "RX2")
