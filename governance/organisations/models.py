@@ -42,6 +42,16 @@ class Organisation(models.Model):
     )
     kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
     is_active = models.BooleanField(default=True)
+    address = models.TextField(
+        blank=True, help_text="Postal address, one line per line (as ODS publishes it)."
+    )
+    postcode = models.CharField(max_length=10, blank=True)
+    opened_on = models.DateField(
+        null=True, blank=True, help_text="Operational start date (ODS open date)."
+    )
+    closed_on = models.DateField(
+        null=True, blank=True, help_text="Operational end date (ODS close date)."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -55,6 +65,12 @@ class Organisation(models.Model):
             models.UniqueConstraint(fields=["name"], name="organisation_name_unique"),
             models.CheckConstraint(
                 condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(opened_on__isnull=True)
+                | Q(closed_on__gte=models.F("opened_on")),
+                name="organisation_closed_not_before_opened",
             ),
         ]
         permissions = [

@@ -15,7 +15,16 @@ from governance.audit.services import audit_record, diff, snapshot
 from governance.organisations.identifiers import normalise_identifier, validate_identifier
 from governance.organisations.models import Membership, Organisation, OrganisationKind, Role
 
-ORGANISATION_FIELDS = ("name", "identifier", "kind", "is_active")
+ORGANISATION_FIELDS = (
+    "name",
+    "identifier",
+    "kind",
+    "is_active",
+    "address",
+    "postcode",
+    "opened_on",
+    "closed_on",
+)
 MEMBERSHIP_FIELDS = ("user", "organisation", "role", "job_title", "start_date", "end_date")
 
 
@@ -60,8 +69,27 @@ def organisation_validate(org: Organisation) -> None:
         )
     if org.name and others.filter(name__iexact=org.name).exists():
         errors.setdefault("name", []).append(f"An organisation named {org.name!r} already exists.")
+    lines = (line.strip() for line in (org.address or "").splitlines())
+    org.address = "\n".join(line for line in lines if line)
+    org.postcode = " ".join((org.postcode or "").upper().split())
+    if len(org.postcode) > 10:
+        errors.setdefault("postcode", []).append("A postcode has at most 10 characters.")
+    if org.opened_on and org.closed_on and org.closed_on < org.opened_on:
+        errors.setdefault("closed_on", []).append(
+            "The close date must not be before the open date."
+        )
     if errors:
         raise ValidationError(errors)
+
+
+ADDRESS_FIELDS = ("address", "postcode", "opened_on", "closed_on")
+
+
+def _created_snapshot(org: Organisation) -> dict:
+    """A new organisation's fields for its audit event; the address and dates only when
+    given (most partners are added without them)."""
+    fields = snapshot(org, ORGANISATION_FIELDS)
+    return {k: v for k, v in fields.items() if k not in ADDRESS_FIELDS or v not in ("", None)}
 
 
 def _save_unique(instance, **kwargs) -> None:
@@ -75,12 +103,31 @@ def _save_unique(instance, **kwargs) -> None:
 
 @transaction.atomic
 def organisation_create(
-    *, actor, name: str, kind: str, identifier: str = "", is_active: bool = True, reason: str = ""
+    *,
+    actor,
+    name: str,
+    kind: str,
+    identifier: str = "",
+    is_active: bool = True,
+    reason: str = "",
+    address: str = "",
+    postcode: str = "",
+    opened_on: datetime.date | None = None,
+    closed_on: datetime.date | None = None,
 ) -> Organisation:
     """Add a partner organisation (the ICB secretariat). NHS bodies and councils need their
     official code; other partners may have none."""
     _require_system_secretariat(actor)
-    org = Organisation(name=name, identifier=identifier, kind=kind, is_active=is_active)
+    org = Organisation(
+        name=name,
+        identifier=identifier,
+        kind=kind,
+        is_active=is_active,
+        address=address,
+        postcode=postcode,
+        opened_on=opened_on,
+        closed_on=closed_on,
+    )
     organisation_validate(org)
     _save_unique(org)
     permissions.ensure_role_groups(org)
@@ -88,7 +135,7 @@ def organisation_create(
         actor=actor,
         verb="organisation.created",
         target=org,
-        changes=diff(None, snapshot(org, ORGANISATION_FIELDS)),
+        changes=diff(None, _created_snapshot(org)),
         reason=reason,
         organisation=org,
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from governance.organisations.views import organisations, people
+from governance.organisations.views import ods_import, organisations, people
 
 app_name = "manage"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", organisations.index, name="index"),
     path("organisations/", organisations.organisation_list, name="organisations"),
     path("organisations/new/", organisations.organisation_new, name="organisation-new"),
+    path("organisations/import/", ods_import.organisation_import, name="organisation-import"),
     path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation-edit"),
     path(
         "organisations/<int:pk>/deactivate/",

@@ -290,6 +290,7 @@ RULES: dict[str, Rule] = {
     "manage:index": Rule(LOGIN),  # each partner's secretariat manages its own people
     "manage:organisations": Rule(MANAGE),
     "manage:organisation-new": Rule(MANAGE),
+    "manage:organisation-import": Rule(MANAGE),
     "manage:organisation-edit": Rule(MANAGE, {"pk": "organisation"}),
     "manage:organisation-deactivate": Rule(MANAGE, {"pk": "organisation"}),
     "manage:organisation-reactivate": Rule(MANAGE, {"pk": "organisation"}),
