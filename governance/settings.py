@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "governance.ops",
     "decisions",
     "budgets",
+    "governance.history",  # after the apps whose history.py it finds
 ]
 
 MIDDLEWARE = [

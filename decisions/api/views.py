@@ -21,6 +21,7 @@ from decisions.api.serializers import ProposalDetailSerializer, ProposalSerializ
 from decisions.models import DecisionEntry, Proposal, ProposalStatus
 from governance import permissions
 from governance.api.serializers import ERRORS, AuditEventSerializer
+from governance.audit.reads import record_read
 from governance.audit.selectors import events_for
 from governance.organisations.models import Organisation
 
@@ -73,6 +74,12 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         else:
             qs = qs.prefetch_related("affected_organisations", "named_organisations")
         return qs
+
+    def retrieve(self, request, *args, **kwargs):
+        proposal = self.get_object()
+        if proposal.is_confidential:  # who viewed what (governance.audit.reads)
+            record_read(user=request.user, target=proposal, how="api", request=request)
+        return Response(self.get_serializer(proposal).data)
 
     def get_serializer_class(self):
         if self.action == "list":

@@ -27,6 +27,7 @@ from decisions.forms import (
 from decisions.models import DecidedBy, DecisionEntry, ProposalStatus
 from decisions.views.timeline import timeline
 from governance import permissions
+from governance.audit.reads import record_read
 from governance.organisations.models import Organisation
 from governance.signoffs.models import SignOffRule
 from governance.signoffs.selectors import signoffs_for
@@ -233,6 +234,8 @@ def detail_context(request, proposal, **forms) -> dict:
 @login_required
 def proposal_detail(request, pk: int):
     proposal = visible_proposal_or_404(request.user, pk)
+    if proposal.is_confidential:
+        record_read(user=request.user, target=proposal, how="page", request=request)
     return render(request, "decisions/proposal_detail.html", detail_context(request, proposal))
 
 
@@ -242,6 +245,8 @@ def attachment_download(request, pk: int, attachment_pk: int):
     attachment = proposal.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404("No such paper.")
+    if proposal.is_confidential:
+        record_read(user=request.user, target=attachment, how="download", request=request)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -264,6 +264,9 @@ RULES: dict[str, Rule] = {
     "meetings:item-remove": private(pk="part2_item"),
     "meetings:pack-download": private(pk="members_pack"),
     "meetings:paper": private(pk="part2_item"),
+    # a record's history: exactly who may see the record (here a hidden proposal)
+    "history:detail": private(subject="history_subject", pk="proposal"),
+    "history:pdf": private(subject="history_subject", pk="proposal"),
     "meetings:paper-create": private(pk="part2_item"),
     "meetings:paper-docx": private(pk="part2_item"),
     "meetings:paper-submit": private(pk="part2_item"),
@@ -468,6 +471,7 @@ class Records:
             "uidb64": "MQ",
             "any_id": 1,
             "app_label": "auth",
+            "history_subject": "proposal",
             "token_string": "set-password-token",
         }
         self.ids["attachment"] = _first(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from governance import subjects
+from governance.audit.reads import record_read
 from governance.meetings import policy, selectors
 from governance.meetings.forms import ItemForm, MeetingForm, ReasonForm
 from governance.meetings.models import PackVariant, PackVersion
@@ -278,7 +279,10 @@ def pack_download(request, pk):
         raise Http404("No such pack.")
     if version.variant == PackVariant.PUBLIC and not (private or selectors.is_published(meeting)):
         raise Http404("No such pack.")
-    return _pdf_response(version)
+    response = _pdf_response(version)
+    if version.variant == PackVariant.MEMBERS:
+        record_read(user=request.user, target=version, how="download", request=request)
+    return response
 
 
 def _pdf_response(version: PackVersion):

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from governance.audit.reads import record_read
 from governance.meetings import policy, selectors, wordpaper
 from governance.meetings.forms import (
     AppendixForm,
@@ -18,7 +19,7 @@ from governance.meetings.forms import (
     PaperForm,
     ReasonForm,
 )
-from governance.meetings.models import COVER_FIELDS, AgendaItem, Paper, PaperAppendix
+from governance.meetings.models import COVER_FIELDS, AgendaItem, Paper, PaperAppendix, Part
 from governance.meetings.services import papers
 from governance.meetings.views.common import attempt, item_or_404
 
@@ -78,6 +79,8 @@ def paper_page(request, pk):
     item, paper = _paper_or_404(request.user, pk)
     can_edit = paper is not None and policy.can_edit_paper(request.user, paper)
     if request.method != "POST":
+        if paper is not None and item.part == Part.PRIVATE:
+            record_read(user=request.user, target=paper, how="page", request=request)
         return _render_paper(request, item, paper)
     if not can_edit:
         raise PermissionDenied("You cannot edit this paper.")
@@ -221,9 +224,11 @@ def appendix_remove(request, pk):
 @login_required
 def appendix_download(request, pk):
     appendix = get_object_or_404(PaperAppendix.objects.select_related("paper"), pk=pk)
-    _paper_or_404(request.user, appendix.paper.item_id)
+    item, _paper = _paper_or_404(request.user, appendix.paper.item_id)
     try:
         handle = appendix.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The file is missing.") from exc
+    if item.part == Part.PRIVATE:
+        record_read(user=request.user, target=appendix, how="download", request=request)
     return FileResponse(handle, filename=appendix.original_name, content_type="application/pdf")
