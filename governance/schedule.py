@@ -24,6 +24,7 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob("raise_due_reviews", "10", "6", "review tasks for risks past review date"),
     ScheduledJob("reconcile_funds", "20", "2", "check each pooled fund against its ledger"),
     ScheduledJob("verify_audit", "40", "2", "recompute the audit trail's hash chain"),
+    ScheduledJob("publish_checkpoint", "50", "2", "sign the audit chain head and publish it"),
     ScheduledJob(
         "refresh_signoff_blocks", "1", "0", "re-test open sign-offs as deputies start and end"
     ),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("budgets.urls")),
     path("", include("governance.risks.urls")),
     path("", include("governance.meetings.urls")),
+    path("", include("governance.audit.public_urls")),
     path("", include("governance.history.urls")),
     path("manage/", include("governance.organisations.urls")),
     path("manage/risk-categories/", include("governance.risks.manage_urls")),

@@ -7,12 +7,21 @@ import decimal
 import json
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from governance.audit import chain, signing
+from governance import permissions
+from governance.audit import chain, selectors, signing
 from governance.audit.context import current_request_id
-from governance.audit.models import AuditEvent, ChainHead
+from governance.audit.models import (
+    AuditEvent,
+    ChainHead,
+    Checkpoint,
+    CheckpointOccasion,
+    VerificationRun,
+    VerificationStatus,
+)
 
 
 class AuditError(RuntimeError):
@@ -301,3 +310,125 @@ def _copy_rows(connection, rows: list[tuple]) -> None:
                 row = list(row)
                 row[9] = chain.canonical_json(row[9])
                 copy.write_row(row)
+
+
+# --- checkpoints and background verification ------------------------------------------
+
+
+def checkpoint_publish(*, actor=None, occasion: str = CheckpointOccasion.DAILY) -> Checkpoint:
+    """Sign the chain head as it stands now and keep it as a published checkpoint.
+
+    Run daily (``manage.py publish_checkpoint`` from the schedule; ``actor`` None) and
+    whenever a board pack is published. The checkpoint signs
+    ``chain.checkpoint_message(seq, hash, signed at)`` with the deployment's key; the
+    event recording it follows it in the trail.
+    """
+    if occasion not in CheckpointOccasion.values:
+        raise ValidationError({"occasion": f"Unknown occasion {occasion!r}."})
+    key = signing.signing_key()
+    with transaction.atomic():
+        head = ChainHead.objects.filter(id=1).values("seq", "hash").first() or {
+            "seq": 0,
+            "hash": chain.GENESIS_HASH,
+        }
+        point = Checkpoint(
+            seq=head["seq"],
+            hash=head["hash"],
+            signed_at=timezone.now(),
+            key_id=key.key_id,
+            occasion=occasion,
+            published_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        point.signature = key.sign(
+            chain.checkpoint_message(point.seq, point.hash, point.signed_at_text)
+        )
+        point.save()
+        audit_record(
+            actor=actor,
+            verb="audit.checkpoint_published",
+            target=point,
+            changes={"seq": point.seq, "hash": point.hash, "key_id": point.key_id},
+            reason=CheckpointOccasion(occasion).label,
+        )
+    return point
+
+
+VERIFY_JOB = "audit.verify"
+
+
+def verification_start(*, actor) -> VerificationRun:
+    """Queue a verification of the whole trail as a background job; returns its run.
+
+    For those who read the whole trail (auditors, the ICB secretariat, superusers).
+    Starting one is a read of the trail, so it writes no audit event: the run and its
+    job row are bookkeeping. The job (``audit.verify``) runs through the jobs registry
+    (Celery when configured, else the app's runner).
+    """
+    from governance.packs.jobs import job_enqueue
+
+    if not permissions.reads_everything(actor):
+        raise PermissionDenied("Only auditors and the ICB secretariat verify the trail.")
+    with transaction.atomic():
+        run = VerificationRun.objects.create(started_at=timezone.now(), started_by=actor)
+        job_enqueue(actor=actor, kind=VERIFY_JOB, params={"run": run.pk})
+    return run
+
+
+def verification_perform(
+    run: VerificationRun, *, workers: int | None = None, checkpoints: list | None = None
+) -> VerificationRun:
+    """Verify the trail now (signatures and the stored checkpoints, plus ``checkpoints``
+    given from outside) and record the result on ``run``."""
+    VerificationRun.objects.filter(pk=run.pk).update(status=VerificationStatus.RUNNING)
+    try:
+        result = selectors.verify_chain(workers=workers, checkpoints=checkpoints)
+    except Exception as exc:
+        run.status, run.problem = VerificationStatus.ERROR, f"Verification could not run: {exc}"
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "problem", "finished_at"])
+        raise
+    run.finished_at = timezone.now()
+    run.status = VerificationStatus.PASSED if result.ok else VerificationStatus.FAILED
+    run.events_checked = result.checked
+    run.signatures_checked = result.signatures_checked
+    run.checkpoints_matched = result.checkpoints_matched
+    run.broken_seq, run.problem = result.broken_seq, result.problem
+    run.save()
+    return run
+
+
+def _verify_job(job, report_progress):
+    from governance.packs.jobs import JobFailed, JobResult
+
+    run = VerificationRun.objects.filter(pk=(job.params or {}).get("run")).first()
+    if run is None:
+        raise JobFailed("The verification run no longer exists.")
+    report_progress(5, "Verifying the audit trail")
+    run = verification_perform(run)
+    summary = {
+        "status": run.status,
+        "events_checked": run.events_checked,
+        "signatures_checked": run.signatures_checked,
+        "checkpoints_matched": run.checkpoints_matched,
+        "broken_seq": run.broken_seq,
+        "problem": run.problem,
+    }
+    return JobResult(
+        f"audit-verification-{run.pk}.json", chain.canonical_json(summary).encode(), None
+    )
+
+
+def _may_read_verification(user, job) -> bool:
+    return permissions.reads_everything(user)
+
+
+def register_jobs() -> None:
+    """Called from the app's ``ready()``."""
+    from governance.packs.jobs import register_job
+
+    register_job(
+        VERIFY_JOB,
+        _verify_job,
+        label=lambda job: "Audit trail verification",
+        may_read=_may_read_verification,
+    )

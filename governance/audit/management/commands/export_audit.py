@@ -1,8 +1,10 @@
 """Export the audit trail as JSON lines, verifiable without the application.
 
-Verify an export with the standard library only:
+One event a line (with its hash, signature and key id), then the chain head, then every
+published checkpoint (``{"type": "checkpoint", ...}``). Verify an export with the
+published public keys:
 
-    python3 governance/audit/chain.py audit.jsonl
+    python3 governance/audit/chain.py audit.jsonl --keys keys.json
 """
 
 import sys
@@ -11,10 +13,14 @@ from django.core.management.base import BaseCommand
 
 from governance.audit import chain
 from governance.audit.models import AuditEvent, ChainHead
+from governance.audit.selectors import published_checkpoints
 
 
 class Command(BaseCommand):
-    help = "Write the audit trail as JSON lines (one event a line, then the chain head)."
+    help = (
+        "Write the audit trail as JSON lines (one event a line, then the chain head and "
+        "the published checkpoints)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--output", "-o", help="File to write (default: standard output)")
@@ -37,6 +43,8 @@ class Command(BaseCommand):
                 )
                 + "\n"
             )
+            for point in published_checkpoints():
+                handle.write(chain.canonical_json(point) + "\n")
         finally:
             if output:
                 handle.close()
