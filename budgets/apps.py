@@ -53,3 +53,6 @@ class BudgetsConfig(AppConfig):
         from budgets.audit_sentences import register_sentences
 
         register_sentences()
+        from budgets.report_jobs import register as register_report_jobs
+
+        register_report_jobs()

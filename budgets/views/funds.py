@@ -16,9 +16,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from budgets import balances, fund_charts, policy, selectors, services
+from budgets import balances, fund_charts, policy, report_jobs, selectors, services
 from budgets.forms import (
     ChangeRequestForm,
     ContributionForm,
@@ -31,13 +31,13 @@ from budgets.forms import (
 )
 from budgets.models import Contribution, FundStatus, SchemeLine
 from budgets.reports import csv as report_csv
-from budgets.reports import pdf as report_pdf
 from budgets.reports.position import fund_report
 from budgets.services.funds import ACTIVE_FIELDS, FUND_FIELDS, pool_manager_candidates
 from governance import confirm, permissions
 from governance.audit.selectors import events_for
 from governance.audit.sentences import described
 from governance.organisations.models import Organisation, Role
+from governance.packs.reports import report_response
 from governance.ui.templatetags.ui import money_text
 
 
@@ -498,15 +498,10 @@ def ledger_csv(request, pk: int):
 
 def _as_at(request) -> datetime.datetime | None:
     """``?as_at=YYYY-MM-DD``: the position at the end of that day (UK time)."""
-    value = request.GET.get("as_at")
-    if not value:
-        return None
     try:
-        day = datetime.date.fromisoformat(value)
+        return report_jobs.end_of_day(request.GET.get("as_at"))
     except ValueError:
         raise Http404("as_at must be a date, YYYY-MM-DD.") from None
-    midnight = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
-    return timezone.make_aware(midnight)
 
 
 @login_required
@@ -522,11 +517,12 @@ def report_csv_view(request, pk: int):
 
 
 @login_required
+@require_GET
 def report_pdf_view(request, pk: int):
+    """The pool manager's report: rendered off the request as a job shared by every
+    reader of the fund (``budgets.report_jobs``); the PDF when a render of the same
+    content is done, else a 303 to the render's progress page."""
     fund = visible_fund_or_404(request.user, pk)
-    rendered = report_pdf.render_report(fund_report(fund, as_at=_as_at(request)))
-    response = HttpResponse(rendered.pdf, content_type="application/pdf")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'inline; filename="{fund.reference}-report-{stamp}.pdf"'
-    response["Server-Timing"] = f"render;dur={rendered.seconds * 1000:.0f}"
-    return response
+    _as_at(request)  # a bad date is a 404 here, not a failed job
+    params = report_jobs.fund_report_params(fund, request.GET.get("as_at"))
+    return report_response(request, kind=report_jobs.FUND_REPORT, params=params)

@@ -64,18 +64,33 @@ JobFunc = Callable[[RenderJob, ReportProgress], "JobResult | tuple"]
 
 _REGISTRY: dict[str, JobFunc] = {}
 _LABELS: dict[str, Callable[[RenderJob], str]] = {}
+# Kinds that are reads (reports): who may read the job's file, per kind. See register_job.
+_READERS: dict[str, Callable[[object, RenderJob], bool]] = {}
 
 
 class JobFailed(Exception):
     """Raise from a job function to fail the job with this message for the user."""
 
 
-def register_job(kind: str, func: JobFunc, *, label: Callable[[RenderJob], str] | None = None):
+def register_job(
+    kind: str,
+    func: JobFunc,
+    *,
+    label: Callable[[RenderJob], str] | None = None,
+    may_read: Callable[[object, RenderJob], bool] | None = None,
+):
     """Register ``func(job, report_progress)`` as the worker for ``kind``.
 
     ``label(job)`` names a job of this kind to people ("Public pack"); without it the
     job is "Job 12". Registering the same function again is harmless; another function
     under a kind already taken is an error.
+
+    ``may_read(user, job)`` makes the kind a *read* (a report render): the job row is a
+    render cache, not a governance record. Whoever ``may_read`` allows may follow the job,
+    download its file and retry it (auditors included, who change nothing), nobody else;
+    and its life (queued, started, done, failed, retried) writes no audit event. Without
+    it a job is a governed action (packs): audited, followed by its creator, the ICB
+    secretariat and auditors, retried by its creator or the secretariat.
     """
     if not kind or len(kind) > 64:
         raise ValueError("A job kind is 1–64 characters, e.g. 'meetings.pack'.")
@@ -85,12 +100,26 @@ def register_job(kind: str, func: JobFunc, *, label: Callable[[RenderJob], str] 
     _REGISTRY[kind] = func
     if label is not None:
         _LABELS[kind] = label
+    if may_read is not None:
+        _READERS[kind] = may_read
 
 
 def unregister_job(kind: str) -> None:
     """Remove a kind (for tests)."""
     _REGISTRY.pop(kind, None)
     _LABELS.pop(kind, None)
+    _READERS.pop(kind, None)
+
+
+def is_read_kind(kind: str) -> bool:
+    """Is ``kind`` a read (a report render, registered with ``may_read``): not audited."""
+    return kind in _READERS
+
+
+def _audit(job: RenderJob, **kwargs) -> None:
+    """Audit a step of a governed job; a read job (a report render) is not audited."""
+    if not is_read_kind(job.kind):
+        audit_record(target=job, **kwargs)
 
 
 def job_label(job: RenderJob) -> str:
@@ -132,10 +161,10 @@ def job_enqueue(*, actor, kind: str, params: dict | None = None) -> RenderJob:
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             message="Waiting to start",
         )
-        audit_record(
+        _audit(
+            job,
             actor=actor,
             verb="job.enqueue",
-            target=job,
             changes={"kind": kind, "params": params, "status": JobStatus.QUEUED},
         )
         transaction.on_commit(lambda: _dispatch(job.pk), robust=True)
@@ -172,10 +201,10 @@ def _claim(job_id: int) -> RenderJob | None:
         if not taken:
             return None  # gone, or already taken (e.g. a redelivered Celery message)
         job = RenderJob.objects.get(pk=job_id)
-        audit_record(
+        _audit(
+            job,
             actor=None,
             verb="job.start",
-            target=job,
             changes={"status": {"before": JobStatus.QUEUED, "after": JobStatus.RUNNING}},
         )
     return job
@@ -275,10 +304,10 @@ def _job_complete(job: RenderJob, result: JobResult, started: float) -> RenderJo
         job.finished_at = timezone.now()
         job.duration_ms = int((time.monotonic() - started) * 1000)
         job.save()
-        audit_record(
+        _audit(
+            job,
             actor=None,
             verb="job.done",
-            target=job,
             changes={
                 "status": {"before": JobStatus.RUNNING, "after": JobStatus.DONE},
                 "result": name,
@@ -302,10 +331,10 @@ def job_fail(*, job_id: int, message: str, started: float | None = None) -> Rend
         if started is not None:
             job.duration_ms = int((time.monotonic() - started) * 1000)
         job.save(update_fields=["status", "message", "finished_at", "duration_ms"])
-        audit_record(
+        _audit(
+            job,
             actor=None,
             verb="job.fail",
-            target=job,
             changes={"status": {"before": before, "after": JobStatus.FAILED}},
             reason=job.message,
         )
@@ -327,13 +356,30 @@ def jobs_fail_stale(*, older_than: datetime.timedelta) -> int:
     return count
 
 
-def job_may_retry(user, job: RenderJob) -> bool:
-    """Who may queue a failed job again: whoever asked for it, and the ICB secretariat
-    (auditors follow jobs but change nothing)."""
+def job_may_view(user, job: RenderJob) -> bool:
+    """Who may follow a job and download its file: for a read kind (a report), whoever
+    may read that report (its ``may_read``); otherwise its creator, the ICB secretariat
+    and auditors (``selectors.jobs_visible_to``)."""
     from governance import permissions
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    reader = _READERS.get(job.kind)
+    if reader is not None:
+        return bool(reader(user, job))
+    return job.created_by_id == user.pk or permissions.reads_everything(user)
+
+
+def job_may_retry(user, job: RenderJob) -> bool:
+    """Who may queue a failed job again: for a read kind (a report), whoever may read it;
+    otherwise whoever asked for it, and the ICB secretariat (auditors follow governed
+    jobs but change nothing)."""
+    from governance import permissions
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if is_read_kind(job.kind):
+        return job_may_view(user, job)
     return job.created_by_id == user.pk or permissions.is_system_secretariat(user)
 
 
@@ -365,10 +411,10 @@ def job_retry(*, actor, job_id: int) -> RenderJob:
                 "duration_ms",
             ]
         )
-        audit_record(
+        _audit(
+            job,
             actor=actor,
             verb="job.retry",
-            target=job,
             changes={"status": {"before": JobStatus.FAILED, "after": JobStatus.QUEUED}},
             reason=f"Previous attempt failed: {reason}"[:500],
         )

@@ -14,13 +14,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.packs import jobs
-from governance.packs.models import JobStatus
-from governance.packs.selectors import jobs_visible_to
+from governance.packs.models import JobStatus, RenderJob
 
 
 def _job_or_404(request, pk: int):
-    job = jobs_visible_to(request.user).filter(pk=pk).first()
-    if job is None:
+    """The job if the user may follow it (``jobs.job_may_view``: per kind for reports),
+    else 404, so a job's existence is not given away."""
+    job = RenderJob.objects.filter(pk=pk).first()
+    if job is None or not jobs.job_may_view(request.user, job):
         raise Http404("No such job.")
     return job
 
@@ -28,8 +29,9 @@ def _job_or_404(request, pk: int):
 @require_GET
 @never_cache
 def job_status(request, pk: int):
-    """``{status, progress, message, result_url, ...}`` for the job's creator, the ICB
-    secretariat and auditors; 404 for everyone else (including anonymous users)."""
+    """``{status, progress, message, result_url, ...}`` for those who may follow the job
+    (its creator, the ICB secretariat and auditors; for a report, whoever may read the
+    report); 404 for everyone else (including anonymous users)."""
     job = _job_or_404(request, pk)
     done = job.status == JobStatus.DONE and bool(job.result)
     return JsonResponse(

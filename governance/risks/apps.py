@@ -34,3 +34,6 @@ class RisksConfig(AppConfig):
         from governance.risks.audit_sentences import register_sentences
 
         register_sentences()
+        from governance.risks.report_jobs import register as register_report_jobs
+
+        register_report_jobs()

@@ -17,6 +17,7 @@ from budgets.reports import envelope as report
 from budgets.services import envelope_returns
 from governance import pdf
 from tests.budgets.envelope_fixtures import finance_committee  # noqa: F401
+from tests.packs.helpers import fetch_report
 
 pytestmark = pytest.mark.django_db
 
@@ -145,10 +146,13 @@ def test_report_pdf_renders_fetching_nothing(opened, env_parties):
     assert seconds < 30
 
 
-def test_report_pdf_download_through_the_isolated_renderer(client, opened, env_parties):
+def test_report_pdf_download_through_the_isolated_renderer(
+    client, opened, env_parties, django_capture_on_commit_callbacks
+):
     client.force_login(env_parties["icb_lead"])
-    response = client.get(f"/envelopes/{opened.pk}/report/7.pdf")
-    assert response.status_code == 200
+    response = fetch_report(
+        client, f"/envelopes/{opened.pk}/report/7.pdf", django_capture_on_commit_callbacks
+    )
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert client.get(f"/envelopes/{opened.pk}/report/9.pdf").status_code == 404  # not open

@@ -331,6 +331,12 @@ BOOKKEEPING_TABLES = {
     "audit_readaccess",
 }
 WRITE_SQL = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
+# Reports render off the request as jobs (governance.packs.reports): a GET of one of these
+# may queue (insert) and run (update) its job row. Report jobs are reads: the row is a
+# render cache, not a governance record (no audit event), so anyone who may read the
+# report may cause one, auditors included (who are read-only everywhere else).
+RENDER_CACHE_TABLES = {"packs_renderjob"}
+RENDERED_REPORTS = {"risks:report", "budgets:report-pdf", "budgets:envelope-report-pdf"}
 # Starting a trail verification is a read (auditors may): its run and job rows are
 # bookkeeping (governance.audit.services.verification_start writes no audit event).
 VERIFICATION_TABLES = {"audit_verificationrun", "packs_renderjob"}
@@ -599,6 +605,8 @@ class Matrix:
                 self.problems.append(f"{where}: {status}, expected a refusal")
             if method == "post" and endpoint.name in STARTS_VERIFICATION:
                 wrote = [t for t in wrote if t.lower() not in VERIFICATION_TABLES]
+            if method == "get" and endpoint.name in RENDERED_REPORTS:
+                wrote = [t for t in wrote if t.lower() not in RENDER_CACHE_TABLES]
             if not may_write and wrote:
                 self.problems.append(f"{where}: wrote to {sorted(set(wrote))} ({status})")
 

@@ -133,3 +133,26 @@ def reset_broker_connections(app) -> None:
 
     pools.reset()
     app._after_fork()  # drops the app's cached connection and producer pools
+
+
+def fetch_report(client, url: str, on_commit):
+    """A report rendered as a job (governance.packs.reports), as a browser meets it: the
+    first GET answers 303 to the job's page (which, with PACK_JOBS_INLINE, already links
+    the file), and a second GET of the same URL answers the cached PDF. Returns that
+    response, its body read into ``.content``. ``on_commit``: pytest-django's
+    ``django_capture_on_commit_callbacks`` (the job starts when its transaction commits,
+    which the test's own transaction holds back)."""
+    with on_commit(execute=True):
+        first = client.get(url)
+    assert first.status_code == 303, (url, first.status_code)
+    page = client.get(first["Location"])
+    assert page.status_code == 200
+    assert "app-job__link" in page.content.decode()
+    second = client.get(url)
+    assert second.status_code == 200, (url, second.status_code)
+    from django.http import HttpResponse
+
+    read = HttpResponse(b"".join(second.streaming_content), status=second.status_code)
+    for header, value in second.items():
+        read[header] = value
+    return read

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import time
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from governance import permissions
 from governance.audit.selectors import events_for
 from governance.audit.sentences import described
 from governance.organisations.models import Organisation
-from governance.risks import charts, policy, reports, scoring, selectors
+from governance.packs.reports import report_response
+from governance.risks import charts, policy, report_jobs, scoring, selectors
 from governance.risks.forms import ReviewForm, SignOffForm, StatusForm
 from governance.risks.models import (
     EscalationStatus,
@@ -115,15 +114,14 @@ def risk_detail(request, pk: int, *, review_form=None, status_form=None, signoff
 
 
 @login_required
+@require_GET
 def baf_report(request):
-    filters = RegisterFilter.from_params(request.GET)
-    started = time.perf_counter()
-    try:
-        pdf = reports.baf_report_pdf(request.user, filters)
-    except (reports.ReportTimeout, reports.ReportRenderError) as exc:
-        return render(request, "risks/report_failed.html", {"message": str(exc)}, status=503)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'inline; filename="baf-report-{stamp}.pdf"'
-    response["Server-Timing"] = f"render;dur={(time.perf_counter() - started) * 1000:.0f}"
-    return response
+    """The BAF report of what the reader may see: rendered off the request as a job
+    (``governance.packs.reports``); the PDF when a render of the same content is done,
+    else a 303 to the render's progress page."""
+    return report_response(
+        request,
+        kind=report_jobs.BAF_REPORT,
+        params=report_jobs.baf_report_params(request.GET),
+        per_reader=True,
+    )
