@@ -9,7 +9,6 @@ the fields.
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 from django.contrib import messages
@@ -18,8 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
-from budgets import envelope_charts, envelope_policy, envelope_selectors
+from budgets import envelope_charts, envelope_policy, envelope_selectors, report_jobs
 from budgets.envelope_forms import (
     ProgrammeForm,
     ReturnForm,
@@ -41,6 +41,7 @@ from budgets.services import envelope_returns
 from governance import permissions
 from governance.forms import add_service_errors
 from governance.organisations.models import Organisation
+from governance.packs.reports import report_response
 from governance.signoffs import selectors as signoff_selectors
 
 MAX_CASE_BYTES = 20 * 1024 * 1024
@@ -91,7 +92,9 @@ def envelope_detail(request, pk: int):
                 "trajectory": envelope_charts.trajectory_svg(trajectory),
                 "capital": envelope_charts.capital_svg(envelope.capital_total, segments),
             },
-            "signoffs": signoff_selectors.signoffs_for(envelope, envelope.signoff_round)
+            "signoffs": _signoff_links(
+                request.user, signoff_selectors.signoffs_for(envelope, envelope.signoff_round)
+            )
             if envelope.signoff_round
             else [],
             "variations": envelope_selectors.variations_of(envelope),
@@ -103,6 +106,18 @@ def envelope_detail(request, pk: int):
             "can_manage": envelope_policy.can_manage(request.user, envelope),
         },
     )
+
+
+def _signoff_links(user, signoffs) -> list:
+    """Each sign-off's links: ``mine`` (pending, and the user signs for its partner: "Sign
+    off") and ``may_open`` (the user may open its page, by the sign-off page's own check,
+    ``signoff_page_for``), so no one is shown a link that answers 404."""
+    signoffs = list(signoffs)
+    mine = permissions.signing_organisation_ids(user)
+    for s in signoffs:
+        s.may_open = signoff_selectors.signoff_page_for(user, s.pk) is not None
+        s.mine = s.may_open and s.status == "pending" and s.organisation_id in mine
+    return signoffs
 
 
 def _with_visible_risks(user, alerts) -> list:
@@ -121,10 +136,7 @@ def _with_visible_risks(user, alerts) -> list:
 def variation_detail(request, pk: int, variation_pk: int):
     envelope = envelope_or_404(request.user, pk)
     variation = get_object_or_404(envelope_selectors.variations_of(envelope), pk=variation_pk)
-    mine = permissions.signing_organisation_ids(request.user)
-    signoffs = list(signoff_selectors.signoffs_for(variation))
-    for s in signoffs:  # the sign-off link only for those who may sign it
-        s.mine = s.status == "pending" and s.organisation_id in mine
+    signoffs = _signoff_links(request.user, signoff_selectors.signoffs_for(variation))
     return render(
         request,
         "budgets/envelope/variation.html",
@@ -239,15 +251,20 @@ def report_page(request, pk: int, month: int):
 
 
 @login_required
+@require_GET
 def report_pdf(request, pk: int, month: int):
-    envelope, r = _report(request, pk, month)
-    started = time.perf_counter()
-    rendered = report.render_pdf(r)
-    response = HttpResponse(rendered.pdf, content_type="application/pdf")
-    name = f"{envelope.reference}-M{month}-system-finance-report.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Render-Seconds"] = f"{time.perf_counter() - started:.2f}"
-    return response
+    """The month's system finance report: rendered off the request as a job shared by
+    every reader of the envelope (``budgets.report_jobs``); the PDF (a download) when a
+    render of the same content is done, else a 303 to the render's progress page."""
+    envelope = envelope_or_404(request.user, pk)
+    if not envelope.months.filter(month=month).exists():
+        raise Http404("That month is not open.")
+    return report_response(
+        request,
+        kind=report_jobs.ENVELOPE_REPORT,
+        params=report_jobs.envelope_report_params(envelope, month),
+        inline=False,
+    )
 
 
 @login_required
