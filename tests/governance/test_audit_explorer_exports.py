@@ -171,3 +171,38 @@ def test_exports_read_keyset_chunks_not_offsets(trail, monkeypatch):
     assert len(_jsonl(text)[0]) == total
     assert len(reads) == total // 7 + 1  # one bounded read a chunk
     assert all("LIMIT 7" in sql and "OFFSET" not in sql for sql in reads)
+
+
+def test_a_streamed_export_of_100000_events_verifies_offline_and_fails_after_one_changed_byte(
+    superuser, tmp_path
+):
+    """The issue's test: 100,000 events with awkward text (quotes, escapes, control
+    characters, emoji), exported through the page, verified by chain.py as a separate
+    stdlib-only process; one byte changed in the middle is caught at its event."""
+    import subprocess
+    import sys
+
+    from tests.governance.test_audit_scale import CHAIN_PY, bulk_records
+
+    audit_bulk_append(bulk_records(100_000))
+    total = AuditEvent.objects.count()
+    path = tmp_path / "trail.jsonl"
+    response = _client(superuser).get("/audit/export.jsonl")
+    with path.open("wb") as handle:
+        for chunk in response.streaming_content:
+            handle.write(chunk)
+    run = [sys.executable, str(CHAIN_PY), str(path)]
+    ok = subprocess.run(run, capture_output=True, text=True, check=False)  # noqa: S603
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert f"{total} events checked" in ok.stdout and "chain intact" in ok.stdout
+
+    lines = path.read_bytes().splitlines(keepends=True)
+    middle = json.loads(lines[60_000])
+    at = lines[60_000].index(b'"target_id":"') + len(b'"target_id":"')
+    changed = bytearray(lines[60_000])
+    changed[at] = ord("9") if changed[at] != ord("9") else ord("8")  # one digit, one byte
+    lines[60_000] = bytes(changed)
+    path.write_bytes(b"".join(lines))
+    broken = subprocess.run(run, capture_output=True, text=True, check=False)  # noqa: S603
+    assert broken.returncode == 1
+    assert f"BROKEN at sequence {middle['seq']}" in broken.stdout
