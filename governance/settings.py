@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from governance.env import env_bool, env_int, env_list, env_str
 from governance.logging_utils import logging_config
+from governance.oidc.config import oidc_settings_from_env
 from governance.schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -139,9 +140,15 @@ CACHES = {
 AUTHENTICATION_BACKENDS = [
     # First: refuses any sign-in (web or token) while the user or address is locked out.
     "governance.signin.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check, refused while PASSWORD_SIGNIN_ENABLED is off.
+    "governance.signin.PasswordBackend",
+    # Single sign-on (OpenID Connect): invited people only, by verified e-mail.
+    "governance.oidc.backend.InvitedPersonBackend",
     "governance.permissions.MembershipPermissionBackend",
 ]
+# Sign-in: OIDC_ENABLED, OIDC_OP_ISSUER, OIDC_RP_CLIENT_ID/SECRET, PASSWORD_SIGNIN_ENABLED,
+# PASSWORD_BREAK_GLASS… (governance/oidc/config.py says what each does).
+globals().update(oidc_settings_from_env())
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,18 +1,18 @@
 """URL configuration."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from governance import views
+from governance import signin, views
 from governance.health import HealthView
 from governance.workflow import workflow_site
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", HealthView.as_view(), name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", signin.SignInView.as_view(), name="login"),
+    path("accounts/logout/", signin.SignOutView.as_view(), name="logout"),
+    path("accounts/", include("governance.oidc.urls")),
     path("audit/", include("governance.audit.urls")),
     path("jobs/", include("governance.packs.urls")),
     path("api/", include("governance.api.urls")),
@@ -28,6 +28,7 @@ urlpatterns = [
     path("manage/", include("governance.organisations.urls")),
     path("manage/risk-categories/", include("governance.risks.manage_urls")),
     path("accounts/", include("governance.organisations.account_urls")),
+    path("admin/login/", signin.admin_login, name="admin-login"),  # the admin's page, audited
     path("admin/", admin.site.urls),
     path("workflow/", workflow_site().urls),
 ]
