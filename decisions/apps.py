@@ -40,6 +40,11 @@ class DecisionsConfig(AppConfig):
         from governance.demo.registry import register_seeder
 
         register_seeder("decisions", seed_decisions, order=65)
+        from decisions.opendata import register_dataset
+        from decisions.search import register_kinds
+
+        register_kinds()
+        register_dataset()
 
 
 def _on_body_decisions(

@@ -13,6 +13,7 @@ from decisions import policy
 from decisions.models import Proposal, ProposalAttachment, ProposalStatus
 from governance import attachments
 from governance.audit.services import audit_record
+from governance.search.services import pdf_text, search_index_update
 
 FIELD = "attachment"
 # Papers are fixed once the secretariat has the proposal: to change them it is returned
@@ -89,4 +90,6 @@ def proposal_attach(*, actor, proposal: Proposal, uploaded_file) -> ProposalAtta
             }
         },
     )
+    pdf_text(sha256=digest, data=data)  # extracted once, at upload
+    search_index_update(p)
     return attachment

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "governance.ui",
     "governance.tokens",
     "governance.ops",
+    "governance.search",
     "decisions",
     "budgets",
     "governance.history",  # after the apps whose history.py it finds

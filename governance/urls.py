@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("budgets.urls")),
     path("", include("governance.risks.urls")),
     path("", include("governance.meetings.urls")),
+    path("", include("governance.search.urls")),
+    path("", include("governance.opendata.urls")),
     path("", include("governance.audit.public_urls")),
     path("", include("governance.history.urls")),
     path("manage/", include("governance.organisations.urls")),

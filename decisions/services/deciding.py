@@ -39,6 +39,7 @@ from decisions.models import (
 )
 from decisions.services.sord import sord_change_decided
 from governance.audit.services import audit_record
+from governance.search.services import search_index_update
 from governance.signoffs import selectors as signoff_selectors
 from governance.signoffs.models import ConflictDeclaration, SignOffStatus
 from governance.workflow import active_process, open_task, run_human_task
@@ -446,6 +447,7 @@ def _enter(
             "proposal": p.reference,
         },
     )
+    search_index_update(entry)
     notifications.decided(p, entry)
     return entry
 

@@ -22,6 +22,7 @@ from governance import permissions, validators
 from governance.audit.services import audit_record, diff, snapshot
 from governance.organisations.models import Organisation, OrganisationKind, Role
 from governance.references.services import reference_next
+from governance.search.services import search_index_update
 from governance.signoffs import selectors as signoff_selectors
 from governance.signoffs.models import SignOffRule
 from governance.signoffs.rules import Outcome, outcome
@@ -196,6 +197,7 @@ def proposal_create(
         organisation=proposing_organisation,
         changes=diff(None, _snapshot(p)),
     )
+    search_index_update(p)
     return p
 
 
@@ -240,6 +242,7 @@ def proposal_update(*, actor, proposal: Proposal, reason: str = "", **fields) ->
         changes=changes,
         reason=reason,
     )
+    search_index_update(p)
     if set(changes) & SUBSTANCE_FIELDS and p.status in (
         ProposalStatus.IN_SIGNOFF,
         ProposalStatus.READY_FOR_DECISION,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from decisions.models import DecisionEntry, DecisionOutcome, DecisionRoute, DecisionType
 from decisions.sord import band_for, version_in_force
 from governance.audit.services import audit_record
+from governance.search.services import search_index_update
 
 
 def delegated_committee(decision_type_code: str, value: Decimal):
@@ -102,6 +103,7 @@ def subject_decision_enter(
             "record": f"{ct.app_label}.{ct.model}:{obj.pk}",
         },
     )
+    search_index_update(entry)
     return entry
 
 

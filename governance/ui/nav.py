@@ -29,6 +29,7 @@ def _entries(user) -> list[tuple[str, str]]:
             ("Decisions", reverse("decisions:register")),
             ("Interests", reverse("interests:register")),
             ("Delegation", reverse("decisions:public-sord")),
+            ("Search", reverse("search:public")),
         ]
     entries = [
         ("My tasks", reverse("signoffs:inbox")),
@@ -40,6 +41,7 @@ def _entries(user) -> list[tuple[str, str]]:
         ("Funds", reverse("budgets:funds")),
         ("Envelope", reverse("budgets:envelopes")),
         ("Risks", reverse("risks:list")),
+        ("Search", reverse("search:search")),
     ]
     if permissions.reads_everything(user) or permissions.organisation_ids(
         user, roles=permissions.TRAIL_READER_ROLES

@@ -289,6 +289,12 @@ RULES: dict[str, Rule] = {
     "meetings:public-interests": Rule(PUBLIC),
     "meetings:public-calendar": Rule(PUBLIC),
     "meetings:public-feed": Rule(PUBLIC),
+    "search:search": Rule(LOGIN),  # hits re-checked by each app's own selector
+    "search:public": Rule(PUBLIC),  # public records only
+    "opendata:index": Rule(PUBLIC),
+    "opendata:popolo": Rule(PUBLIC),  # Part 1 of published public meetings only
+    "opendata:csv": Rule(PUBLIC, {"name": "votes"}),
+    "opendata:json": Rule(PUBLIC, {"name": "decisions"}),
     "audit-public:keys": Rule(PUBLIC),  # the audit trail's public signing keys
     "audit-public:checkpoints": Rule(PUBLIC),
     "audit-public:checkpoints-jsonl": Rule(PUBLIC),

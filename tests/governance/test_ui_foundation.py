@@ -157,11 +157,11 @@ def labels(user) -> list[str]:
 def test_nav_for_the_public_shows_only_public_registers(db):
     from django.contrib.auth.models import AnonymousUser
 
-    assert labels(AnonymousUser()) == ["Meetings", "Decisions", "Interests", "Delegation"]
+    assert labels(AnonymousUser()) == ["Meetings", "Decisions", "Interests", "Delegation", "Search"]
 
 
 def test_nav_by_role(people):
-    everyone = ["My tasks", "Proposals", "Meetings", "Funds", "Risks"]
+    everyone = ["My tasks", "Proposals", "Meetings", "Funds", "Risks", "Search"]
     signatory = labels(people["signatory"])
     assert set(everyone) <= set(signatory)
     # the audit trail would be empty for a signatory (its selector's rule), so no link

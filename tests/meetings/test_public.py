@@ -176,8 +176,20 @@ def test_no_part2_content_reaches_public_pages_feeds_packs_or_api(who, ics, publ
         client.force_login(ics["vcse_sign"])
     bodies = crawl(
         client,
-        ["/public/", "/public/meetings.ics", "/public/papers.atom", *api_urls(published)],
+        [
+            "/public/",
+            "/public/meetings.ics",
+            "/public/papers.atom",
+            "/public/data/",
+            "/public/search/?q=takeover+secret",
+            "/public/search/?q=annual",
+            *api_urls(published),
+        ],
     )
+    # ... and every open data file listed on /public/data/, and the public search
+    for name in ("popolo.json", "votes.csv", "motions.csv", "decisions.csv", "decisions.json"):
+        assert f"/public/data/{name}" in bodies
+    assert "0 results" in bodies["/public/search/?q=takeover+secret"].decode()
     m = published["meeting"]
     # the crawl reached the public meeting, its minutes, its packs, both feeds and the API
     assert f"/public/meetings/{m.pk}/" in bodies

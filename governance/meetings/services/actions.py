@@ -21,6 +21,7 @@ from governance.meetings.models import (
 )
 from governance.meetings.services._common import Errors, audit, require_manager
 from governance.references.services import reference_next
+from governance.search.services import search_index_update
 
 FIELDS = ("description", "owner", "due_date", "status", "progress")
 
@@ -62,6 +63,7 @@ def action_create(
     )
     action.save()
     audit(actor, "action.created", action, m.committee, diff(None, snapshot(action, FIELDS)))
+    search_index_update(action)
     return action
 
 
@@ -98,4 +100,5 @@ def action_update(*, actor, action: Action, reason: str = "", **fields) -> Actio
     if changes:
         a.save()
         audit(actor, "action.updated", a, a.committee, changes, reason)
+        search_index_update(a)
     return a

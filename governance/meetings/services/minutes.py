@@ -22,6 +22,7 @@ from governance.meetings.models import (
     StandingKind,
 )
 from governance.meetings.services._common import audit, require_manager
+from governance.search.services import search_index_update
 
 MAX_TEXT = 100_000
 
@@ -195,6 +196,7 @@ def minutes_draft(*, actor, meeting: Meeting, redraft: bool = False) -> Minutes:
             minutes=minutes, item=item, text=entry_text(m, item), is_part2=item.is_part2
         )
     audit(actor, "minutes.drafted", minutes, m.committee, {"redraft": bool(redraft)})
+    search_index_update(minutes)
     return minutes
 
 
@@ -229,6 +231,7 @@ def minutes_update(
         mn.updated_at = timezone.now()
         mn.save()
         audit(actor, "minutes.updated", mn, mn.meeting.committee, {"changed": changed})
+        search_index_update(mn)
     return mn
 
 
@@ -277,4 +280,5 @@ def minutes_publish(*, actor, minutes: Minutes) -> Minutes:
         mn.meeting.committee,
         {"status": {"before": "approved", "after": "published"}},
     )
+    search_index_update(mn)
     return mn

@@ -25,6 +25,7 @@ from governance.meetings.models import (
     PaperStatus,
 )
 from governance.meetings.services._common import audit, require_manager
+from governance.search.services import pdf_text, search_index_update
 
 MAX_RICH_TEXT = 200_000  # characters of text, not counting embedded pictures
 MAX_RICH_TEXT_WITH_PICTURES = 12_000_000  # everything, pictures included (base64)
@@ -88,6 +89,7 @@ def paper_create(*, actor, item: AgendaItem, author=None) -> Paper:
         raise ValidationError({"author": "This account is not active."})
     paper = Paper.objects.create(item=item, author=author)
     audit(actor, "paper.created", paper, item.meeting.committee, {"author": author.pk})
+    search_index_update(paper)
     return paper
 
 
@@ -132,6 +134,7 @@ def paper_update(*, actor, paper: Paper, source: str = "", **fields) -> Paper:
     p.save()
     changes = {"fields": changed, **({"source": source} if source else {})}
     audit(actor, "paper.updated", p, p.item.meeting.committee, changes)
+    search_index_update(p)
     return p
 
 
@@ -185,6 +188,7 @@ def paper_submit(*, actor, paper: Paper) -> Paper:
         p.item.meeting.committee,
         {"status": {"before": before, "after": p.status}, "late": p.is_late},
     )
+    search_index_update(p)
     return p
 
 
@@ -217,6 +221,7 @@ def paper_approve(*, actor, paper: Paper) -> Paper:
             "revision": p.revision,
         },
     )
+    search_index_update(p)
     return p
 
 
@@ -233,6 +238,7 @@ def paper_return(*, actor, paper: Paper, reason: str) -> Paper:
     p.return_reason = reason
     p.save()
     audit(actor, "paper.returned", p, p.item.meeting.committee, {"status": "returned"}, reason)
+    search_index_update(p)
     return p
 
 
@@ -267,6 +273,8 @@ def appendix_add(*, actor, paper: Paper, title: str, data: bytes, filename: str)
         p.item.meeting.committee,
         {"paper": p.pk, "pages": pages, "sha256": digest, "size": len(data)},
     )
+    pdf_text(sha256=digest, data=data)  # extracted once, at upload
+    search_index_update(p)
     return appendix
 
 
@@ -287,3 +295,4 @@ def appendix_remove(*, actor, appendix: PaperAppendix) -> None:
     _changed_after_approval(actor, p, "appendix removed")
     p.updated_at = timezone.now()
     p.save()
+    search_index_update(p)

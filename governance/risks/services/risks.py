@@ -27,6 +27,7 @@ from governance.risks.models import (
 )
 from governance.risks.services import escalation, rounds
 from governance.risks.services._common import Errors, audit, clean_text, lock, risk_snapshot
+from governance.search.services import search_index_update
 
 TEXT_FIELDS = {
     "title": ("Give the risk a title.", 200),
@@ -192,6 +193,7 @@ def risk_create(
         next_review_date=r.next_review_date,
     )
     audit(actor, "risk.created", r, diff(None, risk_snapshot(r)))
+    search_index_update(r)
     return r
 
 
@@ -256,6 +258,7 @@ def risk_update(*, actor, risk: Risk, reason: str = "", **fields) -> Risk:
             before_threshold=before_threshold,
             trigger="edit",
         )
+    search_index_update(r)
     return r
 
 
