@@ -21,6 +21,7 @@ class DecisionsConfig(AppConfig):
                 awaiting_decision=_awaiting_decision,
                 is_confidential=lambda p: p.is_confidential,
                 deciding_committee=_deciding_committee,
+                signoff_days=lambda p: p.decision_type.signoff_days,
             )
         )
         from decisions.services.register import delegated_committee, subject_decision_enter

@@ -1,4 +1,8 @@
-"""E-mail notifications, sent only after the change that causes them has committed."""
+"""E-mail notifications, sent only after the change that causes them has committed.
+
+People who chose the daily digest (``governance.reminders``) get no e-mail per event:
+the event is held, in the same transaction, for their next digest.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +23,29 @@ def _send(subject: str, body: str, recipients: list[str]) -> None:
         logger.exception("Could not send %r to %s", subject, recipients)
 
 
+def send_after_commit(subject: str, body: str, recipients: list[str]) -> None:
+    """Queue one e-mail to these addresses for after the commit, whatever their mode."""
+    if recipients:
+        transaction.on_commit(lambda: _send(subject, body, recipients))
+
+
 def notify_after_commit(subject: str, body: str, users: Iterable) -> None:
-    """Queue one e-mail to the users (those with an address) for after the commit."""
-    recipients = sorted({u.email for u in users if getattr(u, "email", "")})
-    if not recipients:
+    """Queue one e-mail to the users (those with an address) for after the commit; for
+    those who chose the daily digest, keep it for the digest instead."""
+    from governance.reminders.models import DeferredNotification
+    from governance.reminders.preferences import digest_person_ids
+
+    people = {u.email: u for u in users if getattr(u, "email", "")}
+    if not people:
         return
-    transaction.on_commit(lambda: _send(subject, body, recipients))
+    digest_ids = digest_person_ids(getattr(u, "pk", None) for u in people.values())
+    if digest_ids:
+        DeferredNotification.objects.bulk_create(
+            DeferredNotification(person_id=pk, subject=subject[:300], body=body)
+            for pk in sorted(digest_ids)
+        )
+    send_after_commit(
+        subject,
+        body,
+        sorted(email for email, u in people.items() if getattr(u, "pk", None) not in digest_ids),
+    )

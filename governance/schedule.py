@@ -32,6 +32,10 @@ JOBS: tuple[ScheduledJob, ...] = (
         "open_envelope_months", "30", "6", "open ended envelope months; chase late returns"
     ),
     ScheduledJob("fail_stale_jobs", "5", "*", "fail pack jobs whose worker died"),
+    ScheduledJob(
+        "send_reminders", "0", "7", "remind before deadlines; escalate overdue sign-offs"
+    ),
+    ScheduledJob("send_digests", "15", "7", "the daily digest for those who chose it"),
 )
 
 TASK_NAME = "governance.run_scheduled_command"

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "governance.ui",
     "governance.tokens",
     "governance.ops",
+    "governance.reminders",
     "governance.search",
     "decisions",
     "budgets",
@@ -198,6 +199,12 @@ LOGOUT_REDIRECT_URL = "home"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="governance@ics.example.nhs.uk")
+# Deadlines (governance.reminders): working days to sign off when the decision type does
+# not say; calendar days before a due date on which reminders go out.
+SIGNOFF_DEFAULT_DAYS = 10
+REMINDER_DAYS_BEFORE = (3, 1)
+# Key decisions go on the public forward plan this many days before their month.
+FORWARD_PLAN_NOTICE_DAYS = 28
 
 # Trusted reverse proxies in front of the app (each appends one X-Forwarded-For entry).
 # 0: the client's own X-Forwarded-For is ignored and the socket address is the client.

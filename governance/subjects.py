@@ -48,6 +48,9 @@ class SubjectType:
     # a record whose decision at a meeting is entered in the decision register (a
     # proposal writes its own entry): its facts for the entry, see ``RegisterFacts``
     register_facts: Callable[[Model], RegisterFacts] | None = None
+    # working days the partners have to sign the record off (e.g. its decision type's);
+    # None or absent: settings.SIGNOFF_DEFAULT_DAYS
+    signoff_days: Callable[[Model], int | None] | None = None
 
 
 @dataclass(frozen=True)

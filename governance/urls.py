@@ -30,6 +30,7 @@ urlpatterns = [
     path("manage/", include("governance.organisations.urls")),
     path("manage/risk-categories/", include("governance.risks.manage_urls")),
     path("accounts/", include("governance.organisations.account_urls")),
+    path("accounts/notifications/", include("governance.reminders.urls")),
     path("admin/login/", signin.admin_login, name="admin-login"),  # the admin's page, audited
     path("admin/", admin.site.urls),
     path("workflow/", workflow_site().urls),

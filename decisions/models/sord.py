@@ -34,11 +34,20 @@ class DecisionType(models.Model):
     code = models.SlugField(max_length=40)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
+    signoff_days = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="Working days (Monday to Friday) the partners have to sign off a proposal "
+        "of this type, counted from the day sign-off is requested.",
+    )
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="decisiontype_code_unique"),
+            models.CheckConstraint(
+                condition=Q(signoff_days__gte=1, signoff_days__lte=60),
+                name="decisiontype_signoff_days_range",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,3 +22,7 @@ class MeetingsConfig(AppConfig):
 
         register_seeder("meetings", seed_meetings, order=60)
         register_seeder("partnerships", seed_partnerships, order=61)
+        from governance.meetings.demo_forward_plan import seed_forward_plan
+
+        # after the meetings (their agendas stay as they were) and the decisions
+        register_seeder("forward-plan", seed_forward_plan, order=68)

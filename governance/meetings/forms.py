@@ -187,6 +187,13 @@ class MeetingForm(forms.Form):
     location = forms.CharField(max_length=300, required=False, label="Place")
     online_link = forms.URLField(required=False, assume_scheme="https")
     session = forms.ChoiceField(choices=Session.choices)
+    papers_due_on = forms.DateField(
+        required=False,
+        widget=DATE,
+        label="Papers due by (optional)",
+        help_text="The pack date. Leave blank for the committee's rule (a number of days "
+        "before the meeting). Papers submitted after it are marked late.",
+    )
 
 
 class ItemForm(forms.Form):

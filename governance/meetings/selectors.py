@@ -39,6 +39,10 @@ def meeting_date(meeting: Meeting) -> datetime.date:
 
 
 def papers_due_date(meeting: Meeting) -> datetime.date:
+    """The meeting's own papers deadline if the secretariat set one, else the committee's
+    ``papers_due_days`` before the meeting."""
+    if meeting.papers_due_on is not None:
+        return meeting.papers_due_on
     return meeting_date(meeting) - datetime.timedelta(days=meeting.committee.papers_due_days)
 
 

@@ -5,6 +5,7 @@ from django.urls import path
 from governance.meetings.views import (
     committees,
     conduct,
+    forward_plan,
     irreversible,
     meetings,
     minutes,
@@ -23,6 +24,17 @@ urlpatterns = [
     path("meetings/committees/<int:pk>/members/add/", committees.member_add, name="member-add"),
     path("meetings/members/<int:pk>/", committees.member_edit, name="member-edit"),
     path("meetings/committees/<int:pk>/meetings/new/", committees.meeting_new, name="meeting-new"),
+    path("meetings/committees/<int:pk>/forward-plan/", forward_plan.plan, name="forward-plan"),
+    path(
+        "meetings/committees/<int:pk>/forward-plan/new/",
+        forward_plan.plan_item_new,
+        name="forward-plan-new",
+    ),
+    path(
+        "meetings/forward-plan/<int:pk>/",
+        forward_plan.plan_item_edit,
+        name="forward-plan-edit",
+    ),
     # a meeting and its agenda
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
@@ -66,4 +78,8 @@ urlpatterns = [
     path("public/interests/", public.interests, name="public-interests"),
     path("public/meetings.ics", public.calendar, name="public-calendar"),
     path("public/papers.atom", public.PapersFeed(), name="public-feed"),
+    path("public/forward-plan/", forward_plan.public_plan, name="public-forward-plan"),
+    path(
+        "public/forward-plan.atom", forward_plan.ForwardPlanFeed(), name="public-forward-plan-feed"
+    ),
 ]

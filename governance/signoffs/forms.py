@@ -71,3 +71,21 @@ class ConflictManagementForm(forms.Form):
     def person_obj(self):
         signer = self.signers.get(self.cleaned_data.get("person"))
         return signer.person if signer else None
+
+
+class DueDateForm(forms.Form):
+    due_on = forms.DateField(
+        label="Due on",
+        help_text="The last day to sign off, for example 27/3/2026.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Give the date the sign-off is due.",
+            "invalid": "Give the due date as a real date, for example 27/3/2026.",
+        },
+    )
+    reason = forms.CharField(
+        label="Why it changes",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the due date changes."},
+    )

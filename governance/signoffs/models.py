@@ -73,6 +73,12 @@ class SignOff(models.Model):
     )
     comment = models.TextField(blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
+    due_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day to sign off: set from the subject's decision type when "
+        "requested; the secretariat may change it.",
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
     blocked = models.BooleanField(
@@ -110,10 +116,22 @@ class SignOff(models.Model):
         indexes = [
             models.Index(fields=["subject_type", "subject_id"], name="signoff_subject_idx"),
             models.Index(fields=["organisation", "status"], name="signoff_org_status_idx"),
+            models.Index(fields=["status", "due_on"], name="signoff_status_due_idx"),
         ]
 
     def __str__(self) -> str:
         return f"Sign-off by {self.organisation.name} (round {self.round}): {self.status}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still awaiting sign-off after its due date (UK calendar)."""
+        from django.utils import timezone
+
+        return (
+            self.status == SignOffStatus.PENDING
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+        )
 
     @property
     def signatory_label(self) -> str:

@@ -72,12 +72,15 @@ class SignOffTaskActivation(ViewActivation):
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
         activation = super().create(flow_task, prev_activation, token, data=data, seed=seed)
         task, process = activation.task, activation.process
+        from governance.signoffs.deadlines import default_due_on
+
         signoff = models.SignOff.objects.create(
             subject_type_id=process.artifact_content_type_id,
             subject_id=process.artifact_object_id,
             round=process.data["round"],
             organisation_id=task.data["organisation"],
             task=task,
+            due_on=default_due_on(process.artifact, timezone.localdate()),
         )
         from governance.signoffs.services import refresh_blocked
 

@@ -43,6 +43,24 @@ def system_secretariat():
     )
 
 
+def secretariat_of(organisation):
+    """The organisation's own secretariat (active members in that role)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__in=organisation.memberships.active().filter(role=Role.SECRETARIAT),
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
+def secretariats_for(organisation) -> list:
+    """The organisation's secretariat and the ICB secretariat, each person once."""
+    people = {u.pk: u for u in [*secretariat_of(organisation), *system_secretariat()]}
+    return list(people.values())
+
+
 def _label(signoff) -> str:
     subject = signoff.subject
     return subjects.for_model(subject).label(subject)
@@ -67,7 +85,7 @@ def signoff_blocked(signoff) -> None:
         f"of {signoff.organisation.name}, or ask the chair of the deciding body to record "
         "how the conflict is managed. Both can be done from the sign-off's page in the ICS "
         "governance app.",
-        system_secretariat(),
+        secretariats_for(signoff.organisation),
     )
 
 

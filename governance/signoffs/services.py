@@ -18,7 +18,8 @@ from governance.signoffs.signers import (
     signers_of,
 )
 
-__all__ = ["parties_of", "refresh_blocked", "signoff_decide"]  # parties_of: re-exported
+# parties_of: re-exported
+__all__ = ["parties_of", "refresh_blocked", "signoff_decide", "signoff_set_due"]
 
 OUTCOMES = {
     "approve": SignOffStatus.APPROVED,
@@ -235,3 +236,63 @@ def cancel_open(subject, *, reason: str) -> int:
         subject_id=subject.pk,
         status=SignOffStatus.PENDING,
     ).update(status=SignOffStatus.CANCELLED, decided_at=timezone.now(), cancel_reason=reason)
+
+
+def can_set_due(user, signoff: SignOff) -> bool:
+    """The ICB secretariat, or the secretariat of the organisation signing off."""
+    from governance.organisations.models import Role
+
+    return permissions.is_system_secretariat(user) or permissions.has_role(
+        user, Role.SECRETARIAT, signoff.organisation
+    )
+
+
+def signoff_set_due(*, actor, signoff: SignOff, due_on, reason: str) -> SignOff:
+    """Move an open sign-off's due date (e.g. off a bank holiday, or for a long paper)."""
+    import datetime
+
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = (
+            SignOff.objects.select_for_update().select_related("organisation").get(pk=signoff.pk)
+        )
+        if not can_set_due(actor, locked):
+            raise PermissionDenied(
+                f"Only the ICB secretariat or the secretariat of {locked.organisation.name} "
+                "can change when this sign-off is due."
+            )
+        if locked.status != SignOffStatus.PENDING:
+            raise ValidationError(
+                f"This sign-off is no longer open ({locked.get_status_display().lower()})."
+            )
+        errors = {}
+        if not isinstance(due_on, datetime.date):
+            errors["due_on"] = "Give the date the sign-off is due."
+        elif due_on < timezone.localtime(locked.requested_at).date():
+            errors["due_on"] = "The due date cannot be before sign-off was requested."
+        if not reason:
+            errors["reason"] = "Say why the due date changes."
+        if errors:
+            raise ValidationError(errors)
+        before = locked.due_on
+        if before == due_on:
+            return locked
+        locked.due_on = due_on
+        locked.save(update_fields=["due_on"])
+        audit_record(
+            actor=actor,
+            verb="signoff.due_changed",
+            target=locked.subject,
+            organisation=locked.organisation,
+            target_label=_label(locked),
+            changes={
+                "signoff": locked.pk,
+                "round": locked.round,
+                "due_on": {
+                    "before": before.isoformat() if before else None,
+                    "after": due_on.isoformat(),
+                },
+            },
+            reason=reason,
+        )
+    return locked

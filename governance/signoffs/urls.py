@@ -10,6 +10,7 @@ app_name = "signoffs"
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("signoffs/<int:pk>/", views.signoff_detail, name="signoff"),
+    path("signoffs/<int:pk>/due/", views.signoff_due, name="due"),
     path(
         "signoffs/<int:pk>/manage-conflict/",
         views.signoff_manage_conflict,

@@ -19,15 +19,20 @@ from governance.interests.models import Interest
 from governance.organisations.models import Role
 from governance.signoffs.chairs import deciding_committee, is_chair_for
 from governance.signoffs.conflict_services import conflict_manage, conflicted_signers
-from governance.signoffs.forms import ConflictManagementForm, SignOffForm
+from governance.signoffs.forms import ConflictManagementForm, DueDateForm, SignOffForm
 from governance.signoffs.inbox import assignable_tasks, subjects_of
-from governance.signoffs.models import ConflictManagement, SignOffStatus
+from governance.signoffs.models import ConflictManagement, SignOff, SignOffStatus
 from governance.signoffs.selectors import (
     blocked_signoffs_for,
     open_signoffs_for,
     signoff_page_for,
 )
-from governance.signoffs.services import parties_of, signoff_decide
+from governance.signoffs.services import (
+    can_set_due,
+    parties_of,
+    signoff_decide,
+    signoff_set_due,
+)
 from governance.signoffs.signers import conflicts_on, management_for, signer_for, signers_of
 
 # Friendlier names for the secretariat's tasks (viewflow's node names otherwise).
@@ -249,6 +254,52 @@ def signoff_detail(request, pk: int):
                 "person", "decided_by", "committee"
             ),
             "paths": _unblock_paths(user, signoff) if is_open else {},
+            "may_set_due": is_open and can_set_due(user, signoff),
+        },
+    )
+
+
+@login_required
+def signoff_due(request, pk: int):
+    """The secretariat moves an open sign-off's due date (audited): the ICB's, or the
+    signing organisation's own (which may not otherwise open the sign-off's page)."""
+    signoff = signoff_page_for(request.user, pk)
+    if signoff is None:
+        own = SignOff.objects.filter(pk=pk).select_related("organisation").first()
+        signoff = own if own is not None and can_set_due(request.user, own) else None
+    if signoff is None or signoff.subject is None:
+        raise Http404("No such sign-off.")
+    if not can_set_due(request.user, signoff):
+        raise PermissionDenied(
+            f"Only the ICB secretariat or the secretariat of {signoff.organisation.name} can "
+            "change when this sign-off is due."
+        )
+    is_open = signoff.status == SignOffStatus.PENDING
+    form = DueDateForm(
+        request.POST if request.method == "POST" else None,
+        initial={"due_on": signoff.due_on},
+    )
+    if request.method == "POST" and is_open and form.is_valid():
+        try:
+            signoff_set_due(
+                actor=request.user,
+                signoff=signoff,
+                due_on=form.cleaned_data["due_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Due date changed for {signoff.organisation.name}.")
+            return redirect("signoffs:signoff", pk=signoff.pk)
+    return render(
+        request,
+        "signoffs/due.html",
+        {
+            "signoff": signoff,
+            "subject": describe(signoff.subject),
+            "form": form,
+            "is_open": is_open,
         },
     )
 

@@ -69,6 +69,7 @@ RULES: dict[str, Rule] = {
     "logout": Rule(PUBLIC),
     "set-password": Rule(PUBLIC, {"uidb64": "uidb64", "token": "token"}),
     "set-password-done": Rule(PUBLIC),
+    "reminders:settings": Rule(LOGIN),
     "audit-trail": Rule(LOGIN),  # scoped: whole trail for auditors/ICB, own org's secretariat
     "audit-export-csv": Rule(LOGIN),  # the same scope; others 403
     "audit-export-jsonl": Rule(LOGIN),
@@ -81,6 +82,7 @@ RULES: dict[str, Rule] = {
     "signoffs:inbox": Rule(LOGIN),
     "signoffs:signoff": private(pk="signoff"),
     "signoffs:manage-conflict": private(pk="signoff"),
+    "signoffs:due": private(pk="signoff"),
     "deputies:list": Rule(LOGIN),
     "deputies:new": Rule(LOGIN),
     "deputies:end": private(pk="deputy"),
@@ -289,6 +291,11 @@ RULES: dict[str, Rule] = {
     "meetings:public-interests": Rule(PUBLIC),
     "meetings:public-calendar": Rule(PUBLIC),
     "meetings:public-feed": Rule(PUBLIC),
+    "meetings:public-forward-plan": Rule(PUBLIC),
+    "meetings:public-forward-plan-feed": Rule(PUBLIC),
+    "meetings:forward-plan": Rule(LOGIN, {"pk": "committee"}),
+    "meetings:forward-plan-new": Rule(MANAGE, {"pk": "committee"}),
+    "meetings:forward-plan-edit": private(pk="plan_item"),
     "search:search": Rule(LOGIN),  # hits re-checked by each app's own selector
     "search:public": Rule(PUBLIC),  # public records only
     "opendata:index": Rule(PUBLIC),
@@ -476,6 +483,7 @@ class Records:
             "deputy": _first("deputies.DeputyAppointment"),
             "token": _first("authtoken.Token", filter={"user": other_user}, field="user_id"),
             "part2_item": _first("meetings.AgendaItem", filter={"part": 2}),
+            "plan_item": _first("meetings.ForwardPlanItem", filter={"part": 2}),
             "declaration": _first("meetings.Declaration"),
             "members_pack": _first("meetings.PackVersion", filter={"variant": "members"}),
             "part2_appendix": _first("meetings.PaperAppendix", filter={"paper__item__part": 2}),

@@ -8,6 +8,11 @@ from governance.meetings.models.committees import (
     CommitteeOrganisation,
     CommitteeRole,
 )
+from governance.meetings.models.forward_plan import (
+    ForwardPlanItem,
+    PlanKind,
+    Recurrence,
+)
 from governance.meetings.models.meetings import (
     EXCLUSION_ITEM,
     STANDING_ITEMS,
@@ -70,6 +75,7 @@ __all__ = [
     "CommitteeRole",
     "Declaration",
     "DeclarationSource",
+    "ForwardPlanItem",
     "Handling",
     "ItemDecision",
     "Meeting",
@@ -85,7 +91,9 @@ __all__ = [
     "PaperAppendix",
     "PaperStatus",
     "Part",
+    "PlanKind",
     "Purpose",
+    "Recurrence",
     "Session",
     "StandingKind",
     "Vote",

@@ -33,6 +33,12 @@ class Meeting(models.Model):
     location = models.CharField(max_length=300, blank=True)
     online_link = models.URLField(blank=True)
     session = models.CharField(max_length=10, choices=Session.choices, default=Session.PUBLIC)
+    papers_due_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The deadline for papers (the pack date); blank: the committee's "
+        "papers_due_days before the meeting.",
+    )
     status = models.CharField(
         max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT
     )
@@ -128,6 +134,14 @@ class AgendaItem(models.Model):
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
     discussion = models.TextField(blank=True, help_text="Summary of the discussion (minuted).")
+    plan_item = models.ForeignKey(
+        "meetings.ForwardPlanItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agenda_items",
+        help_text="The forward plan line this item was put on the agenda from.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

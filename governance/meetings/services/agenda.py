@@ -34,7 +34,16 @@ from governance.meetings.models import (
 from governance.meetings.services._common import Errors, audit, require_manager
 from governance.meetings.services.declarations import prefill
 
-MEETING_FIELDS = ("committee", "title", "start", "location", "online_link", "session", "status")
+MEETING_FIELDS = (
+    "committee",
+    "title",
+    "start",
+    "location",
+    "online_link",
+    "session",
+    "status",
+    "papers_due_on",
+)
 ITEM_FIELDS = (
     "title",
     "presenter",
@@ -80,6 +89,13 @@ def _validate_meeting(m: Meeting) -> None:
         errors.add("session", "Choose whether the meeting is held in public or in private.")
     if not m.committee.is_active:
         errors.add("committee", "This committee is no longer active.")
+    if (
+        m.papers_due_on is not None
+        and m.start is not None
+        and timezone.is_aware(m.start)
+        and m.papers_due_on >= timezone.localtime(m.start).date()
+    ):
+        errors.add("papers_due_on", "Papers must be due before the day of the meeting.")
     errors.raise_if_any()
 
 
@@ -102,8 +118,10 @@ def meeting_create(
     online_link: str = "",
     session: str = Session.PUBLIC,
     title: str = "",
+    papers_due_on: datetime.date | None = None,
 ) -> Meeting:
-    """Create a meeting with the standing items every meeting opens with."""
+    """Create a meeting with the standing items every meeting opens with, then the
+    forward plan's items due in its month."""
     require_manager(actor, committee)
     m = Meeting(
         committee=committee,
@@ -113,6 +131,7 @@ def meeting_create(
         session=session,
         title=title,
         created_by=actor,
+        papers_due_on=papers_due_on,
     )
     _validate_meeting(m)
     m.save()
@@ -127,12 +146,15 @@ def meeting_create(
             duration_minutes=minutes,
         )
     audit(actor, "meeting.created", m, committee, diff(None, snapshot(m, MEETING_FIELDS)))
+    from governance.meetings.services.forward_plan import prepopulate
+
+    prepopulate(actor, m)  # the forward plan's items due that month
     return m
 
 
 @transaction.atomic
 def meeting_update(*, actor, meeting: Meeting, reason: str = "", **fields) -> Meeting:
-    allowed = {"title", "start", "location", "online_link", "session"}
+    allowed = {"title", "start", "location", "online_link", "session", "papers_due_on"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"Unknown fields: {sorted(unknown)}")
@@ -338,6 +360,7 @@ def item_add(
     exemption_reason: str = "",
     duration_minutes: int = 10,
     subject=None,
+    plan_item=None,
 ) -> AgendaItem:
     m = _lock_meeting(meeting)
     require_manager(actor, m.committee)
@@ -351,6 +374,7 @@ def item_add(
         part=int(part) if str(part).isdigit() else part,
         exemption_reason=exemption_reason,
         duration_minutes=duration_minutes,
+        plan_item=plan_item,
     )
     if subject is not None:
         item.subject_type = ContentType.objects.get_for_model(subject)

@@ -136,6 +136,7 @@ def meeting_edit(request, pk):
         "location": meeting.location,
         "online_link": meeting.online_link,
         "session": meeting.session,
+        "papers_due_on": meeting.papers_due_on,
     }
     form = MeetingForm(request.POST or None, initial=initial)
     if (
