@@ -212,7 +212,8 @@ class Formatter:
                 )
             else:
                 rows.append(Row(label, EMPTY, self.value(key, value, model)))
-        return rows
+        # by label: PostgreSQL's jsonb keeps keys in its own order, SQLite as written
+        return sorted(rows, key=lambda row: row.label)
 
 
 def _event_model(event):

@@ -21,6 +21,8 @@ from governance.meetings.models import (
     Handling,
     ItemDecision,
     MinuteEntry,
+    PackVariant,
+    PackVersion,
     Paper,
     PaperAppendix,
     Part,
@@ -85,6 +87,14 @@ def _item_parts(items: list[AgendaItem], user) -> Related:
                 confidential.append(paper)
     private_papers = {p.pk for p in confidential}
     confidential.extend(a for a in appendices if a.paper_id in private_papers)
+    # the members' packs of meetings that took the record in private carry its papers
+    private_meetings = {i.meeting_id for i in items if i.part == Part.PRIVATE and i.pk in ids}
+    if private_meetings:
+        confidential.extend(
+            PackVersion.objects.filter(
+                meeting_id__in=private_meetings, variant=PackVariant.MEMBERS
+            ).order_by("pk")
+        )
     records = [
         *items,
         *declarations,

@@ -175,10 +175,13 @@ def test_who_has_seen_this_is_for_auditors_and_the_icb_secretariat_only(
     m = part2_meeting
     _client(people["nec1"]).get(reverse("meetings:paper", args=[m.private_item.pk]))
     url = reverse("history:detail", args=["meeting-item", m.private_item.pk])
+    members_pack = PackVersion.objects.get(meeting=m, variant=PackVariant.MEMBERS)
+    _client(people["nec2"]).get(reverse("meetings:pack-download", args=[members_pack.pk]))
     for user in (ics["auditor"], ics["secretariat"]):
         page = _client(user).get(url).content.decode()
         assert "Who has seen this?" in page
         assert "Olu Adeyemi" in page and "Viewed the page" in page
+        assert "Fiona Grant" in page and "Downloaded" in page  # the members' pack
     member_page = _client(people["chair"]).get(url)
     assert member_page.status_code == 200
     assert "Who has seen this?" not in member_page.content.decode()

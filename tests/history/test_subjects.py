@@ -5,20 +5,21 @@ number of queries whatever the number of events."""
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from governance.audit.models import AuditEvent
 from governance.history import registry
+from tests.governance.test_query_counts import demo  # noqa: F401  (the seeded demo ICS)
+
+pytestmark = pytest.mark.usefixtures("demo")
 
 SLUGS = [
     "proposal",
@@ -30,23 +31,6 @@ SLUGS = [
     "envelope-line",
     "sord-version",
 ]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    root = tmp_path_factory.mktemp("history")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=str(root / "media"), PACKS_PRIVATE_ROOT=str(root / "private")),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("seed_demo", stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def _auditor() -> Client:
@@ -82,7 +66,7 @@ def test_every_kind_of_record_has_a_provider():
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_history_page_of_each_kind_tells_its_story(demo, db, slug):
+def test_history_page_of_each_kind_tells_its_story(db, slug):
     provider = registry.provider(slug)
     record = _record_with_most_events(provider)
     response = _auditor().get(reverse("history:detail", args=[slug, record.pk]))
@@ -107,14 +91,14 @@ def test_history_page_of_each_kind_tells_its_story(demo, db, slug):
 
 
 @pytest.mark.parametrize("slug", ["fund", "risk"])
-def test_history_prints(demo, db, slug):
+def test_history_prints(db, slug):
     provider = registry.provider(slug)
     record = _record_with_most_events(provider)
     response = _auditor().get(reverse("history:pdf", args=[slug, record.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
-def test_history_page_queries_do_not_grow_with_events(demo, db):
+def test_history_page_queries_do_not_grow_with_events(db):
     from decisions.models import Proposal
     from governance.audit.services import audit_bulk_append
     from governance.organisations.models import Organisation
