@@ -176,7 +176,11 @@ def checkpoint_message(seq: int, head_hash: str, signed_at: str) -> bytes:
 def load_keys(path) -> dict[str, bytes]:
     """Public keys by id from a published ``keys.json`` (``{"keys": [{"public_key": b64}]}``)."""
     with open(path, encoding="utf-8") as handle:
-        document = json.load(handle)
+        return load_keys_document(json.load(handle))
+
+
+def load_keys_document(document: Mapping) -> dict[str, bytes]:
+    """Public keys by id from the parsed ``keys.json``."""
     keys = {}
     for entry in document.get("keys", []):
         raw = base64.b64decode(entry["public_key"], validate=True)
