@@ -141,8 +141,24 @@ def render_part(
     )
 
 
-def render_numbers(landscape: list[bool], placeholder: list[bool]) -> bytes:
-    """Empty pages carrying only "Page N of M", one per page of the pack."""
+def _closing_css(note: str, pages: int) -> str:
+    """The last page's footer: its page number, then ``note`` (two lines at most)."""
+    if not note or not pages:
+        return ""
+    first, _, rest = note.partition(", signed ")
+    lines = [f"Page {pages} of {pages}", first + ("," if rest else "")]
+    if rest:
+        lines.append("signed " + rest)
+    text = "\\A ".join(line.replace("\\", "").replace('"', "'") for line in lines)
+    return (
+        f'@page :nth({pages}) {{ @bottom-center {{ content: "{text}"; white-space: pre; '
+        "font-size: 7pt; } }"
+    )
+
+
+def render_numbers(landscape: list[bool], placeholder: list[bool], closing_note: str = "") -> bytes:
+    """Empty pages carrying only "Page N of M", one per page of the pack; the last one
+    also carries ``closing_note``."""
     from governance.render_engine import CSS, HTML
 
     divs = "".join(
@@ -151,9 +167,8 @@ def render_numbers(landscape: list[bool], placeholder: list[bool]) -> bytes:
         else "<div></div>"
         for wide, apx in zip(landscape, placeholder, strict=True)
     )
-    return HTML(string=f"<html><body>{divs}</body></html>").write_pdf(
-        stylesheets=[CSS(string=NUMBERS_CSS)]
-    )
+    css = NUMBERS_CSS + _closing_css(closing_note, len(landscape))
+    return HTML(string=f"<html><body>{divs}</body></html>").write_pdf(stylesheets=[CSS(string=css)])
 
 
 def _nested_outline(bookmarks: list[Bookmark]):
@@ -325,7 +340,7 @@ def finish(
         for page_no in range(count)
     ]
     report(88, "Joining the parts")
-    numbers = render_numbers(landscape, placeholder)
+    numbers = render_numbers(landscape, placeholder, spec.closing_note)
     bookmarks: list[Bookmark] = []
     offset = 0
     for part in sequence:

@@ -101,6 +101,8 @@ class PackSpec:
     variant: Variant = MEMBERS
     version_label: str = ""
     published_note: str = ""
+    # printed at the foot of the last page (the audit trail checkpoint of publication)
+    closing_note: str = ""
     items: list[PackItem] = field(default_factory=list)
     author: str = ""
     subject: str = ""

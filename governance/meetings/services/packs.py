@@ -13,6 +13,7 @@ Every version is kept.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import time
 
@@ -22,6 +23,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from governance.audit.models import CheckpointOccasion
+from governance.audit.services import checkpoint_publish
 from governance.meetings import packbuild, selectors
 from governance.meetings.models import Meeting, MeetingStatus, PackKind, PackVariant, PackVersion
 from governance.meetings.services._common import audit, require_manager
@@ -188,6 +191,8 @@ def render_meeting_pack(job, report_progress):
     if meeting is None or variant not in PackVariant.values:
         raise JobFailed("The meeting or pack variant no longer exists.")
     steps = plan(meeting, variant)
+    # publishing a pack publishes the audit trail's checkpoint too, printed on its last page
+    checkpoint = checkpoint_publish(actor=job.created_by, occasion=CheckpointOccasion.BOARD_PACK)
     versions = []
     rendered = None
     for index, (kind, only) in enumerate(steps):
@@ -199,7 +204,8 @@ def render_meeting_pack(job, report_progress):
         number = _next_number(meeting, variant)
         built = packbuild.build_spec(meeting, variant, kind=kind, only_items=only, version=number)
         started = time.monotonic()
-        rendered = render_pack(built.spec, progress=progress)
+        spec = dataclasses.replace(built.spec, closing_note=checkpoint.text())
+        rendered = render_pack(spec, progress=progress)
         versions.append(
             pack_record(
                 actor=job.created_by,
