@@ -41,7 +41,12 @@ from budgets.models import (
 )
 from budgets.services import capital as capital_services
 from budgets.services import envelope_returns
-from governance.api.serializers import ERRORS, OrganisationRefSerializer, UserRefSerializer
+from governance.api.serializers import (
+    ERRORS,
+    BlankChoicesAsNull,
+    OrganisationRefSerializer,
+    UserRefSerializer,
+)
 
 
 def _amount(value) -> str | None:
@@ -113,7 +118,7 @@ class PositionSerializer(serializers.Serializer):
     total = PositionRowSerializer()
 
 
-class SubmissionSerializer(serializers.ModelSerializer):
+class SubmissionSerializer(BlankChoicesAsNull, serializers.ModelSerializer):
     envelope = serializers.IntegerField(source="month.envelope_id")
     month = serializers.IntegerField(source="month.month")
     due_date = serializers.DateField(source="month.due_date")

@@ -170,8 +170,10 @@ class FundDetailSerializer(FundSerializer):
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
     organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
-    allocation = serializers.SlugRelatedField(slug_field="reference", read_only=True)
-    scheme_line = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    allocation = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
+    scheme_line = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     recorded_by = serializers.SerializerMethodField()
     amount = _money(help_text="Adjustments may be negative; every other kind is positive.")
 

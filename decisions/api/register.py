@@ -13,6 +13,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from decisions.api.filters import RegisterEntryFilter
 from decisions.api.serializers import ConfidentialEntrySerializer, RegisterEntrySerializer
 from decisions.models import DecisionEntry
 from decisions.selectors import entries_showing_detail, entry_shows_detail, register_entries
@@ -28,8 +29,8 @@ def entry_data(entry: DecisionEntry, in_full: bool) -> dict:
 def _entry_schema(many: bool = False):
     return PolymorphicProxySerializer(
         component_name="RegisterEntryOrConfidential",
-        serializers=[RegisterEntrySerializer, ConfidentialEntrySerializer],
-        resource_type_field_name=None,
+        serializers={"full": RegisterEntrySerializer, "summary": ConfidentialEntrySerializer},
+        resource_type_field_name="view",
         many=many,
     )
 
@@ -54,12 +55,14 @@ class DecisionRegisterViewSet(
     serializer_class = RegisterEntrySerializer
     lookup_field = "reference"
     lookup_value_regex = r"[A-Za-z]+-\d{4}-\d+"
+    filterset_class = RegisterEntryFilter
+    ordering_fields = ["decided_on", "reference", "recorded_at"]
 
     def get_queryset(self):
         return register_entries()
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         shown = entries_showing_detail(request.user, page)
         # one serializer of each kind for the page (building one per entry cost most of
         # the request's time)

@@ -6,8 +6,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from decisions import policy
-from decisions.models import DecisionEntry, DecisionType, Proposal, ProposalStatus
+from decisions.models import (
+    DecisionEntry,
+    DecisionType,
+    Proposal,
+    ProposalStatus,
+    SordBand,
+    SordVersion,
+)
+from governance.api.schema import ConstField
 from governance.api.serializers import (
+    BlankChoicesAsNull,
     OrganisationRefSerializer,
     SignOffStateSerializer,
     UserRefSerializer,
@@ -22,7 +31,7 @@ class DecisionTypeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProposalSerializer(BlankChoicesAsNull, serializers.ModelSerializer):
     """A proposal in a list."""
 
     decision_type = DecisionTypeSerializer(read_only=True)
@@ -173,8 +182,10 @@ class BodyOutcomeSerializer(serializers.Serializer):
 
 
 class RegisterEntrySerializer(serializers.ModelSerializer):
-    """A decision register entry in full (public entries; confidential ones for parties)."""
+    """A decision register entry in full (public entries; confidential ones for parties).
+    ``view`` is "full" (a confidential entry's summary says "summary")."""
 
+    view = ConstField("full", help_text="Which shape this is: the full entry.")
     financial_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
     proposal = serializers.IntegerField(source="proposal_id", read_only=True, allow_null=True)
@@ -184,6 +195,7 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = DecisionEntry
         fields = [
+            "view",
             "reference",
             "title",
             "outcome",
@@ -208,7 +220,74 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
 class ConfidentialEntrySerializer(serializers.ModelSerializer):
     """A confidential entry as the public (and non-parties) see it: no substance at all."""
 
+    view = ConstField("summary", help_text="Which shape this is: the confidential summary.")
+
     class Meta:
         model = DecisionEntry
-        fields = ["reference", "decided_on", "is_confidential", "exemption_reason"]
+        fields = ["view", "reference", "decided_on", "is_confidential", "exemption_reason"]
+        read_only_fields = fields
+
+
+class SordBandSerializer(serializers.ModelSerializer):
+    """One delegation: who decides a decision type from ``min_value`` up to (not
+    including) ``max_value`` (null: no limit)."""
+
+    decision_type = DecisionTypeSerializer(read_only=True)
+    committee = serializers.SerializerMethodField()
+    officer_post = serializers.CharField(
+        source="officer_post.title", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = SordBand
+        fields = [
+            "id",
+            "decision_type",
+            "min_value",
+            "max_value",
+            "decided_by",
+            "committee",
+            "officer_post",
+            "signoff_rule",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+            "required": ["id", "name"],
+        }
+    )
+    def get_committee(self, band) -> dict | None:
+        if band.committee_id is None:
+            return None
+        return {"id": band.committee_id, "name": band.committee.name}
+
+
+class SordVersionSerializer(serializers.ModelSerializer):
+    proposal = serializers.IntegerField(source="proposal_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = SordVersion
+        fields = [
+            "id",
+            "number",
+            "status",
+            "summary",
+            "effective_from",
+            "approved_on",
+            "proposal",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class SordVersionDetailSerializer(SordVersionSerializer):
+    valid_until = serializers.DateField(read_only=True, allow_null=True)
+    bands = SordBandSerializer(many=True, read_only=True)
+
+    class Meta(SordVersionSerializer.Meta):
+        fields = [*SordVersionSerializer.Meta.fields, "valid_until", "bands"]
         read_only_fields = fields

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from decisions import policy, selectors, services
 from decisions.api import inputs
+from decisions.api.filters import ProposalFilter
 from decisions.api.serializers import ProposalDetailSerializer, ProposalSerializer
 from decisions.models import DecisionEntry, Proposal, ProposalStatus
 from governance import permissions
@@ -59,6 +60,8 @@ def _default_proposing_organisation(user) -> Organisation:
 class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
     queryset = Proposal.objects.none()  # for the schema; get_queryset scopes every request
+    filterset_class = ProposalFilter
+    ordering_fields = ["created_at", "submitted_at", "reference", "title", "status"]
 
     def get_queryset(self):
         qs = selectors.proposals_visible_to(self.request.user)

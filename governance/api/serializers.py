@@ -24,6 +24,32 @@ class ErrorSerializer(serializers.Serializer):
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice that may be unset: answered as ``null`` (a nullable enum), never ""."""
+
+    def __init__(self, **kwargs):
+        kwargs["allow_null"] = True
+        kwargs.pop("allow_blank", None)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return None if value in ("", None) else super().to_representation(value)
+
+    def to_internal_value(self, data):
+        return "" if data is None else super().to_internal_value(data)
+
+
+class BlankChoicesAsNull:
+    """For a ModelSerializer: a model choice field that may be blank is published and
+    answered as a nullable enum (``null`` when unset) instead of "" outside the enum."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if getattr(model_field, "choices", None) and model_field.blank:
+            field_class = BlankAsNullChoiceField
+        return field_class, kwargs
+
+
 class OrganisationRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
@@ -136,11 +162,14 @@ class SignOffDetailSerializer(SignOffSerializer):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
+    """One event of a record's timeline (the whole trail is /api/v1/audit/events/)."""
+
     actor = serializers.CharField(source="actor_label", read_only=True)
     organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = AuditEvent
+        ref_name = "TimelineEvent"
         fields = [
             "seq",
             "timestamp",

@@ -111,6 +111,7 @@ def test_confidential_proposal_is_invisible_to_non_parties(api, ics, decision_ty
     assert CONFIDENTIAL["summary"] not in raw and "50000" not in raw
     entry = next(e for e in public.json()["results"] if e["reference"] == reference)
     assert entry == {
+        "view": "summary",
         "reference": reference,
         "decided_on": entry["decided_on"],
         "is_confidential": True,

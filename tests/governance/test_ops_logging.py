@@ -24,7 +24,10 @@ PROBE = textwrap.dedent(
     client = Client()
     r = client.get("/no-such-page/", HTTP_X_REQUEST_ID="req-page-404")
     assert r.status_code == 404, r.status_code
-    r = client.post("/api/v1/auth/token/", {}, HTTP_X_REQUEST_ID="req-api-400")
+    r = client.post(
+        "/api/v1/auth/token/", "{}", content_type="application/json",
+        HTTP_X_REQUEST_ID="req-api-400",
+    )
     assert r.status_code == 400, r.status_code
     """
 )

@@ -96,6 +96,12 @@ RULES: dict[str, Rule] = {
     "api-token": Rule(PUBLIC),
     "api-tokens": Rule(LOGIN),
     "api-token-detail": private(pk="token"),
+    "api-docs": Rule(PUBLIC),  # Swagger UI (its script from ?script, its files static)
+    "api-job": private(pk="job"),  # generate-packs' status_url, for the same token
+    "api-job-download": private(pk="job"),
+    "api-pack-download": private(pk="members_pack"),  # a pack's download_url (a token works)
+    "api-sord-version-list": Rule(LOGIN),  # approved versions; drafts for ICB/auditors
+    "api-sord-version-detail": Rule(LOGIN, {"number": "sord_number"}),
     "api-audit-events": Rule(MANAGE),  # auditors and the ICB secretariat only
     "api-audit-export-jsonl": Rule(MANAGE),
     "api-audit-export-csv": Rule(MANAGE),

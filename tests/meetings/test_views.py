@@ -222,7 +222,7 @@ def test_api_generate_packs(
     assert response.status_code == 202
     jobs = response.json()
     assert sorted(j["variant"] for j in jobs) == ["members", "public"]
-    assert all(j["status_url"].endswith("/status/") for j in jobs)
+    assert all(j["status_url"] == f"/api/v1/jobs/{j['id']}/" for j in jobs)
     # now up to date: a clear 400
     response = client.post(url)
     assert response.status_code == 400 and "up to date" in response.json()["detail"]

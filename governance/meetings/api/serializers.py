@@ -243,9 +243,11 @@ class PackSerializer(serializers.ModelSerializer):
         ]
 
     def get_download_url(self, obj) -> str:
+        """The public pack on the portal; the members' pack through the API (a token
+        works there: the web app's link needs a session)."""
         if obj.variant == "public":
             return reverse("meetings:public-pack", args=[obj.pk])
-        return reverse("meetings:pack-download", args=[obj.pk])
+        return reverse("api-pack-download", args=[obj.pk])
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -290,6 +292,5 @@ class JobSerializer(serializers.Serializer):
         return (job.params or {}).get("variant", "")
 
     def get_status_url(self, job) -> str:
-        from governance.meetings.views.meetings import job_status_url
-
-        return job_status_url(job.pk)
+        """The job's status through the API (``GET /api/v1/jobs/{id}/``)."""
+        return reverse("api-job", args=[job.pk])

@@ -6,12 +6,17 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, viewsets
+from rest_framework import permissions, renderers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from governance.meetings import selectors
+from governance.api.downloads import PDF, PDFRenderer, pdf_response
+from governance.api.serializers import ErrorSerializer
+from governance.audit.reads import record_read
+from governance.meetings import policy, selectors
 from governance.meetings.api import serializers
+from governance.meetings.models import PackVariant, PackVersion
 from governance.meetings.services import packs
 
 
@@ -62,6 +67,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["post"],
         url_path="generate-packs",
         permission_classes=[permissions.IsAuthenticated],
+        pagination_class=None,
     )
     def generate_packs(self, request, pk=None):
         """Queue the members' and public packs (only those out of date); poll each job's
@@ -81,3 +87,41 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
         if status == "open":
             qs = qs.filter(status__in=["open", "in_progress"])
         return qs
+
+
+class PackDownloadApi(APIView):
+    """A pack version's PDF (``download_url`` of a members' pack): to those who see the
+    meeting's private business; the public pack to everyone once published. 404 else."""
+
+    permission_classes = [permissions.AllowAny]
+    renderer_classes = [renderers.JSONRenderer, PDFRenderer]
+
+    @extend_schema(
+        summary="A meeting pack's PDF",
+        responses={(200, "application/pdf"): PDF, 404: ErrorSerializer},
+        tags=["meetings"],
+    )
+    def get(self, request, pk: int):
+        version = PackVersion.objects.select_related("meeting__committee").filter(pk=pk).first()
+        meeting = (
+            selectors.meetings_visible_to(request.user).filter(pk=version.meeting_id).first()
+            if version is not None
+            else None
+        )
+        if meeting is None:
+            raise Http404("No such pack.")
+        private = policy.sees_private(request.user, meeting.committee)
+        if version.variant == PackVariant.MEMBERS and not private:
+            raise Http404("No such pack.")
+        published = selectors.is_published(meeting)
+        if version.variant == PackVariant.PUBLIC and not (private or published):
+            raise Http404("No such pack.")
+        try:
+            handle = version.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404("The pack file is missing.") from exc
+        if version.variant == PackVariant.MEMBERS:
+            record_read(user=request.user, target=version, how="api", request=request)
+        day = selectors.meeting_date(meeting)
+        name = f"{meeting.committee.name}-{day:%Y-%m-%d}-{version.variant}-v{version.number}.pdf"
+        return pdf_response(handle, name.replace(" ", "-"))

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance.api.serializers import (
+    BlankChoicesAsNull,
     OrganisationRefSerializer,
     SignOffStateSerializer,
     UserRefSerializer,
@@ -50,7 +51,7 @@ class ObjectiveRefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
-class RiskSerializer(serializers.ModelSerializer):
+class RiskSerializer(BlankChoicesAsNull, serializers.ModelSerializer):
     """A risk in a list."""
 
     category = CategorySerializer(read_only=True)
@@ -135,7 +136,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return a.band.key
 
 
-class EscalationSerializer(serializers.ModelSerializer):
+class EscalationSerializer(BlankChoicesAsNull, serializers.ModelSerializer):
     risk = serializers.SerializerMethodField()
     score = serializers.IntegerField(read_only=True)
     destination = serializers.CharField(read_only=True)

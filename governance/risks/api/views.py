@@ -164,7 +164,7 @@ class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         parameters=FILTERS,
         responses={200: HeatMapCellSerializer(many=True), 400: ERRORS[400]},
     )
-    @action(detail=False, methods=["get"], url_path="heatmap")
+    @action(detail=False, methods=["get"], url_path="heatmap", pagination_class=None)
     def heatmap(self, request):
         filters = RegisterFilter.from_params(request.query_params).check()
         counts = selectors.heat_map_counts(request.user, filters)

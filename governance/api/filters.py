@@ -1,0 +1,45 @@
+"""Filtering and ordering shared by every list endpoint.
+
+Filters are django-filter FilterSets (``filterset_class`` on the view; a bad value
+answers 400 with the message by parameter). Ordering is ``?ordering=field`` or
+``?ordering=-field``, only over the view's explicit ``ordering_fields`` allow-list: a
+view without one offers no ordering (never "every serializer field").
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+
+
+class AllowListOrdering(OrderingFilter):
+    """``?ordering=`` over the view's ``ordering_fields`` only; unknown fields are 400."""
+
+    def get_valid_fields(self, queryset, view, context=None):
+        fields = getattr(view, "ordering_fields", None)
+        if not fields or fields == "__all__":
+            return []
+        return [(f, f) for f in fields]
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        valid = {name for name, _ in self.get_valid_fields(queryset, view)}
+        if params and valid:
+            wanted = [p.strip() for p in params.split(",") if p.strip()]
+            unknown = [p for p in wanted if p.lstrip("-") not in valid]
+            if unknown:
+                raise ValidationError(
+                    {self.ordering_param: f"Order by one of: {', '.join(sorted(valid))}."}
+                )
+            return [*wanted, *self.tie_breaker(view)]
+        return self.get_default_ordering(view)
+
+    @staticmethod
+    def tie_breaker(view) -> list[str]:
+        return ["pk"]
+
+    def get_schema_operation_parameters(self, view):
+        fields = getattr(view, "ordering_fields", None)
+        if not fields or fields == "__all__":
+            return []
+        return super().get_schema_operation_parameters(view)
