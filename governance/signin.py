@@ -152,3 +152,11 @@ def admin_login(request, extra_context=None):
     if request.method == "POST" and not was_signed_in and request.user.is_authenticated:
         signed_in(request, BY_PASSWORD if settings.PASSWORD_SIGNIN_ENABLED else BY_BREAK_GLASS)
     return response
+
+
+def admin_logout(request, extra_context=None):
+    """The admin's sign-out, audited like the site's."""
+    if request.method == "POST" and request.user.is_authenticated:
+        method = request.session.get(SESSION_METHOD, BY_PASSWORD)
+        signout_record(actor=request.user, method=method)
+    return admin.site.logout(request, extra_context)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("accounts/", include("governance.organisations.account_urls")),
     path("accounts/notifications/", include("governance.reminders.urls")),
     path("admin/login/", signin.admin_login, name="admin-login"),  # the admin's page, audited
+    path("admin/logout/", signin.admin_logout, name="admin-logout"),
     path("admin/", admin.site.urls),
     path("workflow/", workflow_site().urls),
 ]

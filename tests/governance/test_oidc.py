@@ -323,6 +323,10 @@ def test_break_glass_lets_only_a_superuser_in_at_the_admin(settings, invited, su
     event = AuditEvent.objects.filter(verb="account.signed_in").latest("seq")
     assert event.actor == superuser
     assert event.changes["method"]["after"] == "password-break-glass"
+    root.post(reverse("admin:logout"))
+    assert not signed_in_as(root).is_authenticated
+    out = AuditEvent.objects.filter(verb="account.signed_out").latest("seq")
+    assert out.actor == superuser and out.changes["method"]["before"] == "password-break-glass"
 
 
 # --- configuration --------------------------------------------------------------------

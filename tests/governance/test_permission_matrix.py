@@ -328,6 +328,7 @@ RULES: dict[str, Rule] = {
     "admin:login": Rule(PUBLIC),
     "admin:logout": Rule(PUBLIC),
     "admin-login": Rule(PUBLIC),  # the admin's sign-in page, audited (governance.signin)
+    "admin-logout": Rule(PUBLIC),
     # single sign-on: 404 while OIDC_ENABLED is off (as in this test)
     "oidc-login": Rule(PUBLIC),
     "oidc-callback": Rule(PUBLIC),
@@ -367,7 +368,7 @@ STARTS_VERIFICATION = {"audit-verify", "api-audit-verify"}
 REFUSED = {301, 302, 303, 401, 403, 404, 405}
 TIME_BUDGET_SECONDS = 60
 SIGN_IN = {"login", "logout", "api-token", "admin:login", "admin:logout", "admin-login"}
-SIGN_IN |= {"oidc-login", "oidc-callback"}  # may write a session
+SIGN_IN |= {"oidc-login", "oidc-callback", "admin-logout"}  # may write a session
 
 
 # --- the URL patterns -------------------------------------------------------------------
