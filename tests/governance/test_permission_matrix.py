@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import re
 import sys
 import time
@@ -36,7 +37,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from governance.organisations import services as org_services
 from governance.organisations.models import Organisation, OrganisationKind, Role
@@ -365,6 +366,36 @@ RENDERED_REPORTS = {"risks:report", "budgets:report-pdf", "budgets:envelope-repo
 # bookkeeping (governance.audit.services.verification_start writes no audit event).
 VERIFICATION_TABLES = {"audit_verificationrun", "packs_renderjob"}
 STARTS_VERIFICATION = {"audit-verify", "api-audit-verify"}
+# Auditors read, never write: besides the empty POST, the auditor sends every route each
+# write method (pages: POST; the API: POST, PUT, PATCH, DELETE) with a valid-looking body
+# (the field names the app's forms and commands use, plausible values), which must be
+# refused (or fail validation) and write nothing.
+AUDITOR_WRITE_METHODS = ("post", "put", "patch", "delete")
+VALID_LOOKING_BODY = {
+    "reason": "Audit sample: checking the control works",
+    "comment": "Reviewed and agreed",
+    "decision": "approve",
+    "outcome": "approved",
+    "status": "approved",
+    "title": "Community diagnostics hub, phase 2",
+    "name": "Audit committee",
+    "summary": "To approve the business case within the delegated limit",
+    "description": "Director of a domiciliary care provider",
+    "financial_value": "250000.00",
+    "amount": "125000.00",
+    "score": "3",
+    "likelihood": "3",
+    "consequence": "4",
+    "valid_from": "2026-04-01",
+    "start_date": "2026-04-01",
+    "decided_on": "2026-06-30",
+    "is_confidential": "false",
+    "role": "member",
+    "kind": "nhs_trust",
+    "identifier": "RX9",
+    "month": "6",
+    "confirm": "yes",
+}
 REFUSED = {301, 302, 303, 401, 403, 404, 405}
 TIME_BUDGET_SECONDS = 60
 SIGN_IN = {"login", "logout", "api-token", "admin:login", "admin:logout", "admin-login"}
@@ -591,6 +622,20 @@ def writes(queries) -> list[str]:
     return tables
 
 
+def write_methods(path: str) -> list[str]:
+    """The write methods the route's view handles (pages: POST only). Methods a class-based
+    view or viewset does not handle answer 405 before any view code runs: not sent."""
+    methods = AUDITOR_WRITE_METHODS if path.startswith("/api/") else ("post",)
+    callback = resolve(path).func
+    actions = getattr(callback, "actions", None)  # a DRF viewset route: method -> action
+    if actions:
+        return [m for m in methods if m in actions]
+    view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if view is not None:
+        return [m for m in methods if hasattr(view, m)]
+    return list(methods)
+
+
 @dataclass
 class Matrix:
     problems: list[str] = field(default_factory=list)
@@ -599,11 +644,19 @@ class Matrix:
     requests: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def request(self, client: Client, method: str, path: str):
+    accepted: list[str] = field(default_factory=list)
+
+    def request(self, client: Client, method: str, path: str, body: dict | None = None):
         self.requests += 1
         started = time.monotonic()
         with CaptureQueriesContext(connection) as queries:
-            response = getattr(client, method)(path)
+            if body is None:
+                response = getattr(client, method)(path)
+            elif path.startswith("/api/"):
+                send = getattr(client, method)
+                response = send(path, data=json.dumps(body), content_type="application/json")
+            else:
+                response = client.post(path, data=body)
         spent = time.monotonic() - started
         self.seconds[path] = self.seconds.get(path, 0) + spent
         kind = path.split("/")[1]
@@ -635,6 +688,21 @@ class Matrix:
                 wrote = [t for t in wrote if t.lower() not in RENDER_CACHE_TABLES]
             if not may_write and wrote:
                 self.problems.append(f"{where}: wrote to {sorted(set(wrote))} ({status})")
+
+    def check_auditor_writes(self, client: Client, *, endpoint: Endpoint, path: str):
+        """Every write method with a valid-looking body: no 500, nothing written."""
+        for method in write_methods(path):
+            response, wrote = self.request(client, method, path, body=VALID_LOOKING_BODY)
+            status = response.status_code
+            where = f"auditor {method.upper()} (body) {path} [{endpoint.name or endpoint.route}]"
+            if status >= 500:
+                self.problems.append(f"{where}: {status}")
+            if method == "post" and endpoint.name in STARTS_VERIFICATION:
+                wrote = [t for t in wrote if t.lower() not in VERIFICATION_TABLES]
+            if wrote:
+                self.problems.append(f"{where}: wrote to {sorted(set(wrote))} ({status})")
+            if status not in REFUSED | {400, 415}:
+                self.accepted.append(f"{where}: {status}")
 
 
 @pytest.fixture
@@ -753,6 +821,7 @@ def test_permission_matrix(demo, no_pdf_rendering):
                 secretariat = outsiders["outsider secretariat"]
                 check("outsider secretariat", secretariat, may_read=False, may_write=False)
                 check("auditor", auditor, may_read=True, may_write=False, methods=("post",))
+                matrix.check_auditor_writes(auditor, endpoint=endpoint, path=path)
         else:
             methods = ("get", "post") if is_api else ("get",)
             check("anonymous", anonymous, may_read=False, may_write=False, methods=methods)
@@ -764,6 +833,7 @@ def test_permission_matrix(demo, no_pdf_rendering):
                     "outsider member", member, may_read=may_read, may_write=False, methods=("get",)
                 )
             check("auditor", auditor, may_read=True, may_write=False)
+            matrix.check_auditor_writes(auditor, endpoint=endpoint, path=path)
     elapsed = time.monotonic() - started
     print(
         f"permission matrix: {matrix.requests} requests in {elapsed:.1f} s; "
@@ -772,6 +842,7 @@ def test_permission_matrix(demo, no_pdf_rendering):
     )
     slowest = sorted(matrix.seconds.items(), key=lambda kv: -kv[1])[:15]
     print("slowest:", [(p, round(t, 2)) for p, t in slowest])
+    print("auditor writes answered without a refusal (nothing written):", matrix.accepted)
     assert not matrix.problems, "\n".join(matrix.problems)
     # Well under a minute on an idle machine; the margin keeps a busy CI machine green.
     assert elapsed < 3 * TIME_BUDGET_SECONDS, f"the matrix took {elapsed:.0f} s"
