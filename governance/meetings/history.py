@@ -28,6 +28,7 @@ from governance.meetings.models import (
     Part,
 )
 from governance.meetings.views.common import item_or_404
+from governance.packs.models import RenderJob
 
 DECLARATION_LABELS = {
     "excluded_from_discussion": "left the discussion",
@@ -90,11 +91,14 @@ def _item_parts(items: list[AgendaItem], user) -> Related:
     # the members' packs of meetings that took the record in private carry its papers
     private_meetings = {i.meeting_id for i in items if i.part == Part.PRIVATE and i.pk in ids}
     if private_meetings:
-        confidential.extend(
+        versions = list(
             PackVersion.objects.filter(
                 meeting_id__in=private_meetings, variant=PackVariant.MEMBERS
             ).order_by("pk")
         )
+        confidential.extend(versions)
+        # downloads of the same packs from the job that rendered them
+        confidential.extend(RenderJob(pk=v.job_id) for v in versions if v.job_id)
     records = [
         *items,
         *declarations,

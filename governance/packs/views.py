@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from governance.audit.reads import record_read
 from governance.packs import jobs
 from governance.packs.models import JobStatus, RenderJob
 
@@ -65,6 +66,9 @@ def job_download(request, pk: int):
         handle = job.result.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The result file is missing.") from exc
+    if job.kind == "meeting_pack" and (job.params or {}).get("variant") == "members":
+        # a members' pack carries Part 2 papers: who viewed what (governance.audit.reads)
+        record_read(user=request.user, target=job, how="download", request=request)
     response = FileResponse(
         handle,
         as_attachment=True,

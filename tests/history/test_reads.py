@@ -196,3 +196,18 @@ def test_read_records_are_append_only(ics, confidential):
     with pytest.raises(ValueError):
         record_read(user=ics["auditor"], target=confidential, how="glance")
     assert ReadAccess.objects.get().how == "page"
+
+
+def test_a_members_pack_downloaded_from_its_job_is_recorded(ics, part2_meeting):
+    m = part2_meeting
+    members = PackVersion.objects.get(meeting=m, variant=PackVariant.MEMBERS)
+    public = PackVersion.objects.get(meeting=m, variant=PackVariant.PUBLIC)
+    client = _client(ics["secretariat"])
+    for version in (public, members):
+        response = client.get(reverse("packs:job-download", args=[version.job_id]))
+        assert response.status_code == 200
+    assert _reads() == [("sec", "download", "packs.renderjob")]
+    page = _client(ics["auditor"]).get(
+        reverse("history:detail", args=["meeting-item", m.private_item.pk])
+    )
+    assert page.content.decode().count(">Downloaded<") == 1
