@@ -4,7 +4,12 @@
    - .app-job: update the bar, the state tag and the message; when done show the download
      link, when failed show the reason and the Retry button.
    - .app-jobs: one sentence for the group ("Generating 2 packs", "2 packs ready"), in a
-     role="status" region, and a polite live region that announces progress now and then. */
+     role="status" region, and a polite live region that announces progress now and then.
+   - [data-app-job-refresh] regions (each with an id): once every job of the group is over
+     and one finished while the page was open, the page is fetched again and each region
+     replaced by its new version (e.g. the meeting's "Packs issued" table and the agenda's
+     page numbers), so the new downloads appear without a reload. A replaced region gets
+     data-refreshed="1". */
 (function () {
   "use strict";
   var ANNOUNCE_EVERY_MS = 8000;
@@ -57,17 +62,38 @@
     if (retry) { retry.hidden = s.status !== "failed"; }
   }
 
+  /* Fetch this page again and swap in the new version of each refresh region. */
+  function refreshRegions() {
+    var regions = document.querySelectorAll("[data-app-job-refresh][id]");
+    if (!regions.length || !window.DOMParser) { return; }
+    fetch(window.location.href, {credentials: "same-origin", headers: {"Accept": "text/html"}})
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        Array.prototype.forEach.call(regions, function (old) {
+          var region = fresh.getElementById(old.id);
+          if (!region) { return; }
+          region = document.importNode(region, true);
+          region.setAttribute("data-refreshed", "1");
+          old.parentNode.replaceChild(region, old);
+        });
+      })
+      .catch(function () { /* the downloads are linked above; a reload shows the rest */ });
+  }
+
   function startGroup(group) {
     if (group.dataset.started) { return; }
     group.dataset.started = "1";
     var noun = group.dataset.noun || "pack", plural = group.dataset.plural || "packs";
     var head = group.querySelector(".app-jobs__summary"), live = group.querySelector(".app-jobs__live");
     var jobs = Array.prototype.slice.call(group.querySelectorAll(".app-job[data-status-url]"));
-    var lastAnnounced = 0;
+    var lastAnnounced = 0, refreshed = false, finishedHere = false;
     function update() {
       var statuses = jobs.map(function (j) { return j.dataset.status; });
       var sentence = summary(statuses, noun, plural);
       if (head && head.textContent !== sentence) { head.textContent = sentence; }
+      var over = statuses.every(function (s) { return s === "done" || s === "failed"; });
+      if (over && finishedHere && !refreshed) { refreshed = true; refreshRegions(); }
     }
     function announce(job, s) {
       var now = Date.now();
@@ -78,6 +104,7 @@
     jobs.forEach(function (job) {
       if (job.dataset.status === "done") { return; }
       watch(job.dataset.statusUrl, function (s) {
+        if (s.status === "done") { finishedHere = true; }
         render(job, s);
         announce(job, s);
         update();

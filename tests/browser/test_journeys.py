@@ -587,6 +587,7 @@ def test_3_secretariat_builds_agenda_tables_approves_generates_and_publishes(peo
     summary = page.get_by_role("status").filter(has_text=re.compile(r"packs"))
     expect(summary).to_have_text("Generating 2 packs")
     secretariat.shot("3-packs-generating")
+    loads = len(secretariat.loads)  # pages shown so far: the rest must come without a reload
     values, messages = set(), set()
     deadline = time.monotonic() + 180
     while summary.inner_text().strip() != "2 packs ready":
@@ -600,6 +601,15 @@ def test_3_secretariat_builds_agenda_tables_approves_generates_and_publishes(peo
     assert any(re.search(r"\(\d+%\)", m) for m in messages), messages
     expect(page.get_by_role("link", name="Download Members' pack (PDF)")).to_be_visible()
     expect(page.get_by_role("link", name="Download Public pack (PDF)")).to_be_visible()
+    # the "Packs issued" table and the agenda's page numbers follow, without a reload
+    issued = page.locator("#pack-versions[data-refreshed='1']")
+    for variant in ("Members", "Public"):
+        link = issued.get_by_role("link", name=re.compile(rf"PDF\s*: {variant}.*version 1"))
+        expect(link).to_be_visible()
+    expect(page.locator("#agenda-region[data-refreshed='1']")).to_contain_text(
+        "Page numbers are those of the members' pack, version 1"
+    )
+    assert len(secretariat.loads) == loads, secretariat.loads[loads:]
     secretariat.shot("3-packs-ready")
     response = page.request.get(
         page.get_by_role("link", name="Download Members' pack (PDF)").get_attribute("href")
