@@ -10,6 +10,8 @@ every page a person sees.
 - axe-core (``node_modules/axe-core/axe.min.js``, pinned in package.json) is injected into
   every document; after each page loads it runs and reports back; any serious or critical
   violation fails the journey, naming the page and the rule.
+- Any console error (or uncaught exception) and any request to another host (a webfont
+  from assets.nhs.uk, say) fails the journey the same way, naming the page.
 - Screenshots of key screens go to ``BROWSER_SCREENSHOTS`` (default
   ``/tmp/ics-browser-screenshots``), printed at the end of the run.
 """
@@ -281,6 +283,25 @@ class Person:
         self.context.add_init_script(path=str(AXE_RUNNER))
         self.page = self.context.new_page()
         self.page.on("response", self._seen)
+        # console errors and requests to other hosts (e.g. NHS.UK frontend's Frutiger
+        # webfont on assets.nhs.uk, which static/css/app.css replaces by local faces)
+        self.console_errors: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.console_errors.append(f"{self.page.url}: {exc}"))
+        self.page.on("request", self._request)
+
+    def _console(self, message) -> None:
+        if message.type != "error":
+            return
+        source = (message.location or {}).get("url", "")
+        if source == self.page.url and "the server responded with a status of 4" in message.text:
+            return  # the page itself is a refusal a journey asks for on purpose (403/404)
+        self.console_errors.append(f"{self.page.url}: {message.text} ({source})")
+
+    def _request(self, request) -> None:
+        url = request.url
+        if not url.startswith((self.base, "data:", "blob:", "about:")):
+            self.console_errors.append(f"{self.page.url}: requested another host: {url}")
 
     def _seen(self, response) -> None:
         """Remember every HTML page shown (not redirects, PDFs or calendar files)."""
@@ -301,7 +322,9 @@ class Person:
     def checked(self) -> None:
         """Wait until axe has finished with the page on screen."""
         with contextlib.suppress(Exception):
-            self.page.wait_for_function("window.__axeDone === true", timeout=20_000)
+            # a function, not an expression: Playwright evals an expression string in the
+            # page, which the CSP (no 'unsafe-eval') refuses with a console error
+            self.page.wait_for_function("() => window.__axeDone === true", timeout=20_000)
 
     def violations(self) -> list[str]:
         out = []
@@ -400,14 +423,15 @@ def people(browser, live_app, request):
     for person in opened:
         person.close()
         problems += [f"{person.name}: {v}" for v in person.violations()]
+        problems += [f"{person.name}: console: {e}" for e in person.console_errors]
         unchecked = {u for u in person.loads if u.startswith(live_app)} - {
             r["url"] for r in person.reports
         }
         problems += [f"{person.name}: axe did not check {u}" for u in sorted(unchecked)]
     if problems and not getattr(request.node, "rep_call_failed", lambda: True)():
-        pytest.fail("axe found serious or critical problems:\n" + "\n".join(problems))
+        pytest.fail("axe or the console found problems:\n" + "\n".join(problems))
     elif problems:
-        print("axe also found:\n" + "\n".join(problems))
+        print("axe or the console also found:\n" + "\n".join(problems))
 
 
 @pytest.hookimpl(hookwrapper=True)
