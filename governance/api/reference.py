@@ -12,12 +12,13 @@ Each list goes through its app's permission-scoped selector; all are read-only.
 
 from __future__ import annotations
 
+import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from governance.interests.models import Interest
 from governance.interests.selectors import interests_readable_by
-from governance.organisations.models import Membership, Organisation, OrganisationKind
+from governance.organisations.models import Membership, Organisation, OrganisationKind, Role
 from governance.organisations.selectors import memberships_visible_to, organisations_visible_to
 
 
@@ -104,11 +105,22 @@ class OrganisationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return qs
 
 
+class MembershipFilter(django_filters.FilterSet):
+    organisation = django_filters.NumberFilter(field_name="organisation_id")
+    role = django_filters.ChoiceFilter(choices=Role.choices)
+    current_on = django_filters.DateFilter(method="by_day", label="In post on this day")
+
+    def by_day(self, queryset, name, value):
+        return queryset.filter(start_date__lte=value).exclude(end_date__lt=value)
+
+
 @extend_schema_view(list=extend_schema(summary="Memberships I may see"))
 @extend_schema(tags=["reference"])
 class MembershipViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = MembershipSerializer
     queryset = Membership.objects.none()
+    filterset_class = MembershipFilter
+    ordering_fields = ["start_date", "role"]
 
     def get_queryset(self):
         return memberships_visible_to(self.request.user).order_by("organisation__name", "pk")

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -35,6 +36,13 @@ class SignOffDecideInput(serializers.Serializer):
     )
 
 
+class SignOffFilter(django_filters.FilterSet):
+    organisation = django_filters.NumberFilter(field_name="organisation_id")
+    requested_after = django_filters.DateFilter(
+        field_name="requested_at", lookup_expr="date__gte", label="Requested on or after"
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="My open sign-offs",
@@ -51,6 +59,8 @@ class SignOffDecideInput(serializers.Serializer):
 class SignOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = SignOffSerializer
     lookup_value_regex = r"\d+"
+    filterset_class = SignOffFilter
+    ordering_fields = ["requested_at", "round"]
     queryset = SignOff.objects.none()  # for the schema; get_queryset scopes every request
 
     def get_queryset(self):

@@ -118,3 +118,29 @@ def test_every_list_operation_is_paginated_or_declared_a_plain_list(ics):
         if "$ref" in schema_200 and path.endswith("s/"):
             name = schema_200["$ref"].rsplit("/", 1)[1]
             assert name.startswith("Paginated"), path
+
+
+def test_memberships_filter_by_organisation_and_role(ics):
+    api = as_user(ics["secretariat"])  # the ICB secretariat sees every membership
+    rows = api.get(
+        "/api/v1/memberships/", {"organisation": ics["trust"].pk, "role": "signatory"}
+    ).json()["results"]
+    assert sorted(r["username"] for r in rows) == ["trust_sign", "trust_sign2"]
+    assert api.get("/api/v1/memberships/", {"role": "emperor"}).status_code == 400
+    mine = (
+        as_user(ics["outsider"])
+        .get("/api/v1/memberships/", {"organisation": ics["trust"].pk})
+        .json()
+    )
+    assert mine["count"] == 0  # a filter never widens the caller's scope
+
+
+def test_signoffs_and_meetings_filters_answer_400_by_parameter(ics):
+    api = as_user(ics["trust_sign"])
+    assert api.get("/api/v1/signoffs/", {"organisation": ics["trust"].pk}).status_code == 200
+    bad = api.get("/api/v1/signoffs/", {"ordering": "signatory__password"})
+    assert bad.status_code == 400 and "ordering" in bad.json()["errors"]
+    bad = APIClient().get("/api/v1/meetings/", {"start_after": "yesterday"})
+    assert bad.status_code == 400 and "start_after" in bad.json()["errors"]
+    ok = APIClient().get("/api/v1/meetings/", {"start_after": "2026-04-01", "ordering": "start"})
+    assert ok.status_code == 200 and ok.json()["results"] == []

@@ -83,6 +83,20 @@ def _vary(obj, field, n: int, kind: str) -> bool:
     return False
 
 
+def _within_condition(model, obj, group: tuple[str, ...]) -> bool:
+    """False when ``group`` is a partial unique constraint (e.g. one open draft SoRD
+    version) whose condition ``obj`` does not meet."""
+    for constraint in model._meta.constraints:
+        if (
+            isinstance(constraint, models.UniqueConstraint)
+            and tuple(constraint.fields) == group
+            and constraint.condition is not None
+        ):
+            values = {f.name: getattr(obj, f.attname) for f in model._meta.concrete_fields}
+            return constraint.condition.check(values)
+    return True
+
+
 def clone(obj):
     """A copy of ``obj`` (same organisation, status and links; unique fields varied, a
     record it must be the only one for copied too), so whoever sees ``obj`` sees it."""
@@ -98,6 +112,8 @@ def clone(obj):
         names = [fields[name] for name in group if name in fields]
         if any(getattr(new, f.attname) is None for f in names):
             continue  # NULLs never clash
+        if not _within_condition(model, new, group):
+            continue  # a partial unique constraint the copy is outside of
         tries = [(kind, f) for kind in ("text", "time", "link") for f in names]
         tries += [("number", f) for f in reversed(names)]  # a round before a record's id
         if not any(_vary(new, f, n, kind) for kind, f in tries):

@@ -3,6 +3,7 @@ actions. Open to anonymous callers, who get the public view (as on the portal)."
 
 from __future__ import annotations
 
+import django_filters
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -30,8 +31,21 @@ class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+class MeetingFilter(django_filters.FilterSet):
+    """``committee`` and ``when`` are read by the view (as before)."""
+
+    start_after = django_filters.DateFilter(
+        field_name="start", lookup_expr="date__gte", label="Meeting on or after this day"
+    )
+    start_before = django_filters.DateFilter(
+        field_name="start", lookup_expr="date__lte", label="Meeting on or before this day"
+    )
+
+
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
+    filterset_class = MeetingFilter
+    ordering_fields = ["start"]
 
     def get_serializer_class(self):
         if self.action == "list":
