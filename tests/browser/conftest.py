@@ -296,11 +296,13 @@ class Person:
         source = (message.location or {}).get("url", "")
         if source == self.page.url and "the server responded with a status of 4" in message.text:
             return  # the page itself is a refusal a journey asks for on purpose (403/404)
+        if source.endswith("/favicon.ico"):
+            return  # asked by chromium itself when it shows a PDF (our pages link their icon)
         self.console_errors.append(f"{self.page.url}: {message.text} ({source})")
 
     def _request(self, request) -> None:
-        url = request.url
-        if not url.startswith((self.base, "data:", "blob:", "about:")):
+        url = request.url  # (chrome:// and chrome-extension:// are its own PDF viewer)
+        if url.startswith(("http://", "https://")) and not url.startswith(self.base):
             self.console_errors.append(f"{self.page.url}: requested another host: {url}")
 
     def _seen(self, response) -> None:
