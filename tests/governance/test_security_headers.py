@@ -4,6 +4,7 @@ no-store`` on signed-in pages, and ``check --deploy`` clean with production sett
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import secrets
@@ -191,10 +192,18 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+def _audit_signing_key() -> str:
+    """A deployment's audit signing key as the environment carries it (raw, base64)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return base64.b64encode(Ed25519PrivateKey.generate().private_bytes_raw()).decode()
+
+
 def test_check_deploy_is_clean_with_production_settings():
     result = manage(
         "check", "--deploy", "--fail-level", "WARNING",
-        SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION_ENV,
+        SECRET_KEY=secrets.token_urlsafe(50), AUDIT_SIGNING_KEY=_audit_signing_key(),
+        **PRODUCTION_ENV,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
