@@ -134,6 +134,21 @@ def is_auditor(user) -> bool:
     return has_role(user, Role.AUDITOR)
 
 
+def is_read_only(user) -> bool:
+    """Whose roles all read and none writes: an active auditor membership and no other
+    active role (superusers excepted: the admin is theirs). Every change such a person
+    asks for is refused in one place, ``governance.middleware.ReadOnlyRolesMiddleware``."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_superuser:
+        return False
+    facts = _membership_facts(user)
+    roles = (
+        {role for _org, role, _kind in facts}
+        if facts is not None
+        else set(active_memberships(user).values_list("role", flat=True))
+    )
+    return roles == {Role.AUDITOR}
+
+
 def is_system_secretariat(user) -> bool:
     """Secretariat of the ICB (or a superuser): runs reviews, registers and meetings."""
     if getattr(user, "is_superuser", False) and user.is_active:

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "governance.middleware.PrivateCacheMiddleware",
+    # Auditors read, never write: their changes are refused here, before any view.
+    "governance.middleware.ReadOnlyRolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # An anonymous visitor refused a page (403) is sent to sign in instead.
     "governance.ui.middleware.SignInInsteadOfForbiddenMiddleware",

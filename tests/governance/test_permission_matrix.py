@@ -39,6 +39,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from governance.middleware import READ_ONLY_MAY
 from governance.organisations import services as org_services
 from governance.organisations.models import Organisation, OrganisationKind, Role
 
@@ -703,6 +704,8 @@ class Matrix:
                 self.problems.append(f"{where}: wrote to {sorted(set(wrote))} ({status})")
             if status not in REFUSED | {400, 415}:
                 self.accepted.append(f"{where}: {status}")
+                if endpoint.name not in READ_ONLY_MAY:
+                    self.problems.append(f"{where}: {status}, expected a refusal")
 
 
 @pytest.fixture
