@@ -106,7 +106,7 @@ def test_report_jobs_are_reads_auditors_may_start_one_and_nothing_is_audited(log
     assert auditor.get(f"/jobs/{job.pk}/").status_code == 200
     assert auditor.get(f"/funds/{fund.pk}/report.pdf").status_code == 200
     assert AuditEvent.objects.count() == before  # a render cache, not a governance record
-    assert auditor.post(f"/funds/{fund.pk}/report.pdf").status_code == 405
+    assert auditor.post(f"/funds/{fund.pk}/report.pdf").status_code == 403  # read-only role
 
 
 def test_other_organisation_cannot_open_the_job_or_the_pdf(login, parties, fund):
