@@ -206,3 +206,34 @@ def test_a_streamed_export_of_100000_events_verifies_offline_and_fails_after_one
     broken = subprocess.run(run, capture_output=True, text=True, check=False)  # noqa: S603
     assert broken.returncode == 1
     assert f"BROKEN at sequence {middle['seq']}" in broken.stdout
+
+
+def test_chain_py_checks_a_filtered_export_event_by_event_with_signatures(trail, tmp_path, capsys):
+    from governance.audit import signing
+
+    response = _client(trail["people"]["auditor"]).get(
+        "/audit/export.jsonl", {"organisation": trail["north"].pk}
+    )
+    text = _body(response)
+    keys = tmp_path / "keys.json"
+    keys.write_text(signing.keys_json(), encoding="utf-8")
+    good = tmp_path / "filtered.jsonl"
+    good.write_text(text, encoding="utf-8")
+    assert chain.main(["chain.py", str(good), "--keys", str(keys)]) == 0
+    out = capsys.readouterr().out
+    assert "filtered export" in out and "every event intact" in out
+    checked = len(text.splitlines()) - 1 - text.count('"type":"head"')
+    assert f"{checked} signatures checked" in out
+    # the last event re-hashed after a change passes the hashes but not its signature
+    lines = text.splitlines()
+    last = max(i for i, line in enumerate(lines) if "type" not in json.loads(line))
+    record = json.loads(lines[last])
+    record["reason"] = "changed"
+    record["hash"] = chain.compute_hash(record["prev_hash"], record)
+    lines[last] = json.dumps(record)
+    bad = tmp_path / "forged.jsonl"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert chain.main(["chain.py", str(bad)]) == 0  # hashes alone cannot tell
+    assert chain.main(["chain.py", str(bad), "--keys", str(keys)]) == 1
+    out = capsys.readouterr().out
+    assert f"BROKEN at sequence {record['seq']}" in out and "signature" in out
