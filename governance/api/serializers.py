@@ -102,6 +102,9 @@ class SignOffStateSerializer(serializers.ModelSerializer):
     signatory = UserRefSerializer(read_only=True, allow_null=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     conflicts = ConflictSerializer(many=True, read_only=True)
+    overdue = serializers.BooleanField(
+        source="is_overdue", read_only=True, help_text="Still awaited after its due date."
+    )
 
     class Meta:
         model = SignOff
@@ -114,6 +117,8 @@ class SignOffStateSerializer(serializers.ModelSerializer):
             "signatory",
             "comment",
             "requested_at",
+            "due_on",
+            "overdue",
             "decided_at",
             "cancel_reason",
             "blocked",
@@ -129,6 +134,9 @@ class SignOffSerializer(serializers.ModelSerializer):
     organisation = OrganisationRefSerializer(read_only=True)
     signatory = UserRefSerializer(read_only=True, allow_null=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    overdue = serializers.BooleanField(
+        source="is_overdue", read_only=True, help_text="Still awaited after its due date."
+    )
 
     class Meta:
         model = SignOff
@@ -142,6 +150,8 @@ class SignOffSerializer(serializers.ModelSerializer):
             "signatory",
             "comment",
             "requested_at",
+            "due_on",
+            "overdue",
             "decided_at",
             "cancel_reason",
             "blocked",

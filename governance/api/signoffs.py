@@ -60,7 +60,7 @@ class SignOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = SignOffSerializer
     lookup_value_regex = r"\d+"
     filterset_class = SignOffFilter
-    ordering_fields = ["requested_at", "round"]
+    ordering_fields = ["requested_at", "due_on", "round"]
     queryset = SignOff.objects.none()  # for the schema; get_queryset scopes every request
 
     def get_queryset(self):

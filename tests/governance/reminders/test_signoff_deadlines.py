@@ -207,3 +207,20 @@ def test_the_due_date_page(world, allocation, client):
     assert ok.status_code == 302
     s.refresh_from_db()
     assert s.due_on == new
+
+
+def test_the_api_gives_each_signoff_its_due_date_and_whether_it_is_overdue(world, allocation):
+    from rest_framework.test import APIClient
+
+    s = signoff_of(allocation, world["council"])
+    api = APIClient()
+    api.force_authenticate(world["council_sign"])
+    row = next(r for r in api.get("/api/v1/signoffs/").json()["results"] if r["id"] == s.pk)
+    assert row["due_on"] == s.due_on.isoformat() and row["overdue"] is False
+    # overdue once its date has passed
+    past = timezone.localdate() - datetime.timedelta(days=1)
+    SignOff.objects.filter(pk=s.pk).update(due_on=past)
+    detail = api.get(f"/api/v1/signoffs/{s.pk}/").json()
+    assert detail["due_on"] == past.isoformat() and detail["overdue"] is True
+    ordered = api.get("/api/v1/signoffs/", {"ordering": "due_on"}).json()["results"]
+    assert [r["due_on"] for r in ordered] == sorted(r["due_on"] for r in ordered)
