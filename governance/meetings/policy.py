@@ -15,6 +15,7 @@ import datetime
 from django.utils import timezone
 
 from governance import permissions
+from governance.audit.context import request_memo
 from governance.meetings.models import Committee, CommitteeInCommon, CommitteeMember
 from governance.organisations.models import Role
 
@@ -45,9 +46,21 @@ def managed_committee_ids(user) -> set[int] | None:
 
 
 def private_committee_ids(user) -> set[int] | None:
-    """Committees whose private business the user may see; ``None`` means all."""
+    """Committees whose private business the user may see; ``None`` means all. Looked up
+    once per read-only request (a write asks afresh: it may have changed seats)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
+    memo = request_memo()
+    if memo is None:
+        return _private_committee_ids(user)
+    key = ("private_committee_ids", user.pk)
+    if key not in memo:
+        memo[key] = _private_committee_ids(user)
+    found = memo[key]
+    return None if found is None else set(found)  # callers may add to their copy
+
+
+def _private_committee_ids(user) -> set[int] | None:
     if permissions.sees_everything(user):
         return None
     managed = managed_committee_ids(user)
