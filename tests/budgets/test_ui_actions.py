@@ -140,7 +140,7 @@ def test_empty_reason_is_an_error_even_when_confirmed(parties, fund):
         ("acute_lead", {"acute"}),
         ("icb_lead", {"icb"}),
         ("mh_lead", set()),  # not touched by this transfer
-        ("auditor", set()),
+        ("auditor", {"amb", "acute", "icb"}),  # reads every sign-off: "View the sign-off"
         ("acute_member", set()),
     ],
 )
