@@ -3,11 +3,13 @@ in-process path. Needs CELERY_TEST_BROKER_URL (CI starts redis-server); skipped 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 
 import pytest
 
+from governance.audit.models import Checkpoint
 from governance.meetings import packbuild, selectors
 from governance.meetings.models import Part
 from governance.meetings.services import agenda, packs, papers
@@ -88,7 +90,13 @@ def test_meeting_packs_on_celery_match_in_process(celery_worker, ics, make_meeti
         version = selectors.latest_pack(m, variant)
         with version.file.open("rb") as fh:
             celery_pdf = fh.read()
-        local = render_pack(packbuild.build_spec(m, variant, version=1).spec)
+        # the job prints the checkpoint it published on the last page: the same note here
+        last = " ".join(page_texts(celery_pdf)[-1].split())
+        point = next(
+            p for p in Checkpoint.objects.all() if f"event {p.seq}, hash {p.hash}," in last
+        )
+        spec = packbuild.build_spec(m, variant, version=1).spec
+        local = render_pack(dataclasses.replace(spec, closing_note=point.text()))
         assert version.page_count == local.page_count
         assert {str(k) for k in version.item_pages} == {str(i.pk) for i in m.items.all()}
         assert page_texts(celery_pdf) == page_texts(local.pdf)
