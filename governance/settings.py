@@ -191,6 +191,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not _STATIC_MANIFEST.exists()
+# NHS.UK frontend's stylesheet names four icons by absolute path (/assets/images/…, e.g.
+# the search box's clear button): WhiteNoise serves its dist folder at the site root too.
+WHITENOISE_ROOT = NHSUK_FRONTEND_DIR
 if WHITENOISE_USE_FINDERS:
     # ...and WhiteNoise's warning that STATIC_ROOT does not exist yet is expected.
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
