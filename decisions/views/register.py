@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 
 from decisions import selectors
 from decisions.models import DecisionEntry
+from governance.csvcells import spreadsheet_safe as _safe
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,6 @@ CSV_COLUMNS = [
     "exemption_reason",
     "notes",
 ]
-
-
-def _safe(value) -> str:
-    """Cells a spreadsheet would run as a formula are prefixed with an apostrophe."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
 
 
 def _signoff_text(summary: list) -> str:

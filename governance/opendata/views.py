@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from governance.csvcells import spreadsheet_safe as _safe
 from governance.opendata import LICENCE, LICENCE_URL, popolo, registry
 
 # file name: (Popolo collection, title, columns)
@@ -115,12 +116,6 @@ def popolo_json(request):
     data = {"meta": _meta(request), **popolo.build(request.build_absolute_uri("/").rstrip("/"))}
     body = json.dumps(data, ensure_ascii=False, indent=1)
     return _open(HttpResponse(body, content_type="application/json; charset=utf-8"))
-
-
-def _safe(value) -> str:
-    """Cells a spreadsheet would run as a formula are prefixed with an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _csv(name: str, columns: list[str], rows: list[dict]) -> HttpResponse:
