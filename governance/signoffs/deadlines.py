@@ -1,23 +1,42 @@
 """Sign-off deadlines: a number of working days from the day sign-off is requested.
 
-Working days are Monday to Friday; bank holidays are not skipped (the secretariat moves
-a due date that falls on one with :func:`governance.signoffs.services.signoff_set_due`).
+Working days are Monday to Friday except the bank holidays of England and Wales (from
+the maintained ``holidays`` package: New Year, Easter, the May and August holidays,
+Christmas and Boxing Day, and the substitute days when one falls at a weekend). The
+secretariat can still move a due date with
+:func:`governance.signoffs.services.signoff_set_due`.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 
+import holidays
 from django.conf import settings
+
+# England's bank holidays (England and Wales share them); ``holidays`` names "ENG"
+COUNTRY, SUBDIVISION = "GB", "ENG"
+
+
+@functools.lru_cache(maxsize=64)
+def bank_holidays(year: int) -> frozenset[datetime.date]:
+    """The bank holidays of England and Wales in ``year``, substitute days included."""
+    return frozenset(holidays.country_holidays(COUNTRY, subdiv=SUBDIVISION, years=year))
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in bank_holidays(day.year)
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The date ``days`` working days after ``start`` (Monday to Friday)."""
+    """The date ``days`` working days after ``start`` (weekends and bank holidays of
+    England and Wales skipped)."""
     day = start
     left = max(int(days), 0)
     while left:
         day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
+        if is_working_day(day):
             left -= 1
     return day
 
