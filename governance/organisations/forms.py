@@ -40,6 +40,37 @@ class OrganisationForm(forms.Form):
         label="Official code",
         help_text=_identifier_help(),
     )
+    address = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"}),
+        label="Address (optional)",
+        help_text="One line per line, as ODS publishes it, without the postcode.",
+    )
+    postcode = forms.CharField(
+        required=False,
+        max_length=10,
+        label="Postcode (optional)",
+        help_text="For example, LS1 4HR.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "class": "nhsuk-input--width-10"}
+        ),
+    )
+    opened_on = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="Opened on (optional)",
+        help_text="The day it started operating (the ODS open date).",
+        error_messages={"invalid": "Enter a real date."},
+    )
+    closed_on = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="Closed on (optional)",
+        help_text="The day it stopped operating (the ODS close date). Recording a close "
+        "date does not deactivate it: use Deactivate for that.",
+        error_messages={"invalid": "Enter a real date."},
+    )
     reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -47,8 +78,10 @@ class OrganisationForm(forms.Form):
         help_text=REASON_HELP,
     )
 
+    FIELDS = ("name", "kind", "identifier", "address", "postcode", "opened_on", "closed_on")
+
     def service_fields(self) -> dict:
-        return {f: self.cleaned_data[f] for f in ("name", "kind", "identifier")}
+        return {f: self.cleaned_data[f] for f in self.FIELDS}
 
 
 class ReasonForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -47,6 +48,16 @@ def _require_manager(actor, organisation: Organisation, *roles: str) -> None:
         raise PermissionDenied(f"You cannot manage memberships of {organisation.name}.")
 
 
+# a UK postcode (Royal Mail's format): outward code, a space, inward code; and GIR 0AA
+POSTCODE = re.compile(r"(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) [0-9][A-Z]{2}")
+
+
+def normalise_postcode(value: str) -> str:
+    """Upper case, one space before the inward code: " ls1  4hr" and "LS14HR" → "LS1 4HR"."""
+    compact = "".join((value or "").upper().split())
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
 def organisation_validate(org: Organisation) -> None:
     """Validate (and normalise) an organisation's fields; raise ValidationError by field."""
     errors: dict[str, list[str]] = {}
@@ -71,9 +82,11 @@ def organisation_validate(org: Organisation) -> None:
         errors.setdefault("name", []).append(f"An organisation named {org.name!r} already exists.")
     lines = (line.strip() for line in (org.address or "").splitlines())
     org.address = "\n".join(line for line in lines if line)
-    org.postcode = " ".join((org.postcode or "").upper().split())
-    if len(org.postcode) > 10:
-        errors.setdefault("postcode", []).append("A postcode has at most 10 characters.")
+    org.postcode = normalise_postcode(org.postcode)
+    if org.postcode and not POSTCODE.fullmatch(org.postcode):
+        errors.setdefault("postcode", []).append(
+            "Enter a real UK postcode, like LS1 4HR or WF1 1LT."
+        )
     if org.opened_on and org.closed_on and org.closed_on < org.opened_on:
         errors.setdefault("closed_on", []).append(
             "The close date must not be before the open date."

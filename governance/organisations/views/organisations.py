@@ -80,7 +80,7 @@ def organisation_edit(request, pk: int):
     _require_icb_secretariat(request.user)
     org = _organisation_or_404(request.user, pk)
     post = request.method == "POST"
-    initial = {"name": org.name, "kind": org.kind, "identifier": org.identifier}
+    initial = {f: getattr(org, f) for f in OrganisationForm.FIELDS}
     form = OrganisationForm(request.POST if post else None, initial=initial)
     if post and form.is_valid():
         try:
