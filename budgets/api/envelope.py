@@ -30,6 +30,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from budgets import envelope_selectors
+from budgets.api import filters
 from budgets.api.inputs import MoneyInput
 from budgets.models import (
     CapitalCategory,
@@ -200,6 +201,8 @@ def _int_param(request, name: str) -> int | None:
 class EnvelopeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
     queryset = SystemEnvelope.objects.none()
+    filterset_class = filters.EnvelopeFilter
+    ordering_fields = ["financial_year", "reference"]
 
     def get_queryset(self):
         return envelope_selectors.envelopes_visible_to(self.request.user)
@@ -237,6 +240,8 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     lookup_value_regex = r"\d+"
     queryset = MonthlyReturn.objects.none()
     serializer_class = SubmissionSerializer
+    filterset_class = filters.SubmissionFilter
+    ordering_fields = ["submitted_at", "status"]
 
     def get_queryset(self):
         qs = envelope_selectors.returns_visible_to(self.request.user).order_by(
@@ -301,6 +306,8 @@ class CapitalSchemeViewSet(
     lookup_value_regex = r"\d+"
     queryset = CapitalScheme.objects.none()
     serializer_class = SchemeSerializer
+    filterset_class = filters.CapitalSchemeFilter
+    ordering_fields = ["score", "created_at", "reference"]
 
     def get_queryset(self):
         qs = envelope_selectors.schemes_visible_to(self.request.user).order_by("-score", "pk")

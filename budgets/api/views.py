@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from budgets import balances, selectors, services
 from budgets.api import inputs
+from budgets.api.filters import AllocationFilter, FundFilter
 from budgets.api.serializers import (
     AllocationDetailSerializer,
     AllocationSerializer,
@@ -42,6 +43,8 @@ from governance.audit.selectors import events_for
 class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
     queryset = PooledFund.objects.none()  # for the schema; get_queryset scopes every request
+    filterset_class = FundFilter
+    ordering_fields = ["reference", "name", "financial_year", "created_at"]
 
     def get_queryset(self):
         return selectors.funds_visible_to(self.request.user)
@@ -54,7 +57,7 @@ class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return FundDetailSerializer
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         positions = balances.fund_positions([f.pk for f in page])
         data = FundSerializer(page, many=True, context={"positions": positions}).data
         return self.get_paginated_response(data)
@@ -93,6 +96,8 @@ DETAIL = {200: AllocationDetailSerializer, **ERRORS}
 class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
     queryset = Allocation.objects.none()
+    filterset_class = AllocationFilter
+    ordering_fields = ["created_at", "submitted_at", "committed_at", "amount", "reference"]
 
     def get_queryset(self):
         qs = selectors.allocations_visible_to(self.request.user)

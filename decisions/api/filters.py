@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from decisions.models import DecisionEntry, DecisionOutcome, Proposal
+from decisions.models import DecisionEntry, DecisionOutcome, DecisionType, Proposal
 
 
 class ProposalFilter(django_filters.FilterSet):
@@ -47,3 +47,12 @@ class RegisterEntryFilter(django_filters.FilterSet):
     class Meta:
         model = DecisionEntry
         fields = ["outcome", "decided_after", "decided_before", "committee"]
+
+
+class DecisionTypeFilter(django_filters.FilterSet):
+    code = django_filters.CharFilter()
+    name = django_filters.CharFilter(lookup_expr="icontains", label="Name contains")
+
+    class Meta:
+        model = DecisionType
+        fields = ["code", "name"]

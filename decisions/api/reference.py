@@ -13,6 +13,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
+from decisions.api.filters import DecisionTypeFilter
 from decisions.api.serializers import (
     DecisionTypeSerializer,
     SordVersionDetailSerializer,
@@ -28,6 +29,8 @@ from governance.api.serializers import ERRORS
 class DecisionTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = DecisionTypeSerializer
     queryset = DecisionType.objects.all().order_by("name")
+    filterset_class = DecisionTypeFilter
+    ordering_fields = ["name", "code"]
 
 
 class SordVersionFilter(django_filters.FilterSet):

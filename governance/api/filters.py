@@ -8,7 +8,11 @@ view without one offers no ordering (never "every serializer field").
 
 from __future__ import annotations
 
+import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 
 
@@ -43,3 +47,15 @@ class AllowListOrdering(OrderingFilter):
         if not fields or fields == "__all__":
             return []
         return super().get_schema_operation_parameters(view)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a whole number (``fund=1.5`` or ``fund=abc`` is a 400, not a
+    silent rounding); ids out of range answer 404 (``governance.api.middleware``)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        super().__init__(*args, **kwargs)

@@ -1,7 +1,7 @@
 """Reference data over the API, so a client need not read ids from the admin:
 
 - ``GET /api/v1/organisations/``  the system's organisations (active ones; auditors and the
-  ICB secretariat also see inactive ones); ``?identifier=RZ1`` or ``?kind=nhs_trust``
+  ICB secretariat also see inactive ones); ``?identifier=RZ1``, ``?kind=nhs_trust``
 - ``GET /api/v1/memberships/``    who acts for which organisation in which role: one's own,
   one's organisation's for its secretariat, all for auditors and the ICB secretariat
 - ``GET /api/v1/interests/``      declared interests: the published register, plus one's
@@ -13,10 +13,11 @@ Each list goes through its app's permission-scoped selector; all are read-only.
 from __future__ import annotations
 
 import django_filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
-from governance.interests.models import Interest
+from governance.api.filters import IdFilter
+from governance.interests.models import Interest, InterestType
 from governance.interests.selectors import interests_readable_by
 from governance.organisations.models import Membership, Organisation, OrganisationKind, Role
 from governance.organisations.selectors import memberships_visible_to, organisations_visible_to
@@ -82,31 +83,31 @@ class InterestSerializer(serializers.ModelSerializer):
         return obj.person.get_full_name() or obj.person.get_username()
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Organisations",
-        parameters=[
-            OpenApiParameter("identifier", str, description="ODS or GSS code"),
-            OpenApiParameter("kind", str, enum=OrganisationKind.values),
-        ],
-    )
-)
+class OrganisationFilter(django_filters.FilterSet):
+    identifier = django_filters.CharFilter(label="ODS or GSS code")
+    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
+    is_active = django_filters.BooleanFilter(label="Active (auditors and the ICB secretariat)")
+    name = django_filters.CharFilter(lookup_expr="icontains", label="Name contains")
+
+    class Meta:
+        model = Organisation
+        fields = ["identifier", "kind", "is_active", "name"]
+
+
+@extend_schema_view(list=extend_schema(summary="Organisations"))
 @extend_schema(tags=["reference"])
 class OrganisationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = OrganisationSerializer
     queryset = Organisation.objects.none()
+    filterset_class = OrganisationFilter
+    ordering_fields = ["name", "identifier", "kind"]
 
     def get_queryset(self):
-        qs = organisations_visible_to(self.request.user).order_by("name")
-        for param in ("identifier", "kind"):
-            value = self.request.query_params.get(param)
-            if value:
-                qs = qs.filter(**{param: value})
-        return qs
+        return organisations_visible_to(self.request.user).order_by("name")
 
 
 class MembershipFilter(django_filters.FilterSet):
-    organisation = django_filters.NumberFilter(field_name="organisation_id")
+    organisation = IdFilter(field_name="organisation_id")
     role = django_filters.ChoiceFilter(choices=Role.choices)
     current_on = django_filters.DateFilter(method="by_day", label="In post on this day")
 
@@ -126,11 +127,27 @@ class MembershipViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return memberships_visible_to(self.request.user).order_by("organisation__name", "pk")
 
 
+class InterestFilter(django_filters.FilterSet):
+    person = IdFilter(field_name="person_id", label="The person who declared it (id)")
+    interest_type = django_filters.ChoiceFilter(choices=InterestType.choices)
+    related_organisation = IdFilter(field_name="related_organisation_id")
+    current_on = django_filters.DateFilter(method="by_day", label="Held on this day")
+
+    class Meta:
+        model = Interest
+        fields = ["person", "interest_type", "related_organisation", "current_on"]
+
+    def by_day(self, queryset, name, value):
+        return queryset.current(value)
+
+
 @extend_schema_view(list=extend_schema(summary="Declared interests I may see"))
 @extend_schema(tags=["reference"])
 class InterestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = InterestSerializer
     queryset = Interest.objects.none()
+    filterset_class = InterestFilter
+    ordering_fields = ["valid_from", "declared_at", "interest_type"]
 
     def get_queryset(self):
         return interests_readable_by(self.request.user).order_by("pk")

@@ -3,9 +3,7 @@ actions. Open to anonymous callers, who get the public view (as on the portal)."
 
 from __future__ import annotations
 
-import django_filters
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, renderers, viewsets
 from rest_framework.decorators import action
@@ -16,7 +14,7 @@ from governance.api.downloads import PDF, PDFRenderer, pdf_response
 from governance.api.serializers import ErrorSerializer
 from governance.audit.reads import record_read
 from governance.meetings import policy, selectors
-from governance.meetings.api import serializers
+from governance.meetings.api import filters, serializers
 from governance.meetings.models import PackVariant, PackVersion
 from governance.meetings.services import packs
 
@@ -24,6 +22,8 @@ from governance.meetings.services import packs
 class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.CommitteeSerializer
     permission_classes = [permissions.AllowAny]
+    filterset_class = filters.CommitteeFilter
+    ordering_fields = ["name", "kind", "created_at"]
 
     def get_queryset(self):
         return selectors.with_current_members(
@@ -31,20 +31,9 @@ class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class MeetingFilter(django_filters.FilterSet):
-    """``committee`` and ``when`` are read by the view (as before)."""
-
-    start_after = django_filters.DateFilter(
-        field_name="start", lookup_expr="date__gte", label="Meeting on or after this day"
-    )
-    start_before = django_filters.DateFilter(
-        field_name="start", lookup_expr="date__lte", label="Meeting on or before this day"
-    )
-
-
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
-    filterset_class = MeetingFilter
+    filterset_class = filters.MeetingFilter
     ordering_fields = ["start"]
 
     def get_serializer_class(self):
@@ -53,16 +42,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
         return serializers.MeetingDetailSerializer
 
     def get_queryset(self):
-        qs = selectors.meetings_visible_to(self.request.user).order_by("-start")
-        committee = self.request.query_params.get("committee")
-        if committee and committee.isdigit():
-            qs = qs.filter(committee_id=int(committee))
-        when = self.request.query_params.get("when")
-        if when == "upcoming":
-            qs = qs.filter(start__gte=timezone.now()).order_by("start")
-        elif when == "past":
-            qs = qs.filter(start__lt=timezone.now())
-        return qs
+        return selectors.meetings_visible_to(self.request.user).order_by("-start")
 
     @extend_schema(responses=serializers.PackSerializer)
     @action(detail=True, methods=["get"])
@@ -94,13 +74,11 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
 class ActionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ActionSerializer
     permission_classes = [permissions.AllowAny]
+    filterset_class = filters.ActionFilter
+    ordering_fields = ["due_date", "reference", "created_at"]
 
     def get_queryset(self):
-        qs = selectors.actions_visible_to(self.request.user).order_by("due_date", "reference")
-        status = self.request.query_params.get("status")
-        if status == "open":
-            qs = qs.filter(status__in=["open", "in_progress"])
-        return qs
+        return selectors.actions_visible_to(self.request.user).order_by("due_date", "reference")
 
 
 class PackDownloadApi(APIView):

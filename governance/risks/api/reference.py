@@ -7,6 +7,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
+from governance.risks.api.filters import RiskCategoryFilter
 from governance.risks.models import RiskCategory
 
 
@@ -32,6 +33,8 @@ class RiskCategorySerializer(serializers.ModelSerializer):
 class RiskCategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = RiskCategorySerializer
     queryset = RiskCategory.objects.none()
+    filterset_class = RiskCategoryFilter
+    ordering_fields = ["position", "name", "code"]
 
     def get_queryset(self):
         return RiskCategory.objects.select_related("appetite").order_by("position", "name")

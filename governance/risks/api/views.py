@@ -21,6 +21,7 @@ from governance.api.serializers import ERRORS
 from governance.organisations.models import Organisation
 from governance.risks import policy, scoring, selectors, services
 from governance.risks.api import inputs
+from governance.risks.api.filters import EscalationFilter, RiskFilter
 from governance.risks.api.serializers import (
     EscalationSerializer,
     HeatMapCellSerializer,
@@ -75,6 +76,8 @@ def _default_organisation(user) -> Organisation:
 class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
     queryset = selectors.Risk.objects.none()  # for the schema; get_queryset scopes each call
+    filterset_class = RiskFilter
+    ordering_fields = ["score", "reference", "next_review_date", "registered_at"]
 
     def get_queryset(self):
         qs = selectors.risks_visible_to(self.request.user).prefetch_related("partners")
@@ -191,6 +194,8 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     serializer_class = EscalationSerializer
     lookup_value_regex = r"\d+"
     queryset = selectors.Escalation.objects.none()
+    filterset_class = EscalationFilter
+    ordering_fields = ["raised_at", "responded_at", "decided_on"]
 
     def get_queryset(self):
         qs = selectors.escalations_visible_to(self.request.user)
