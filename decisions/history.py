@@ -64,6 +64,8 @@ def _proposal_related(proposal: Proposal, user) -> Related:
         records.append(entry)
         facts.extend(entry_facts(entry))
     confidential = attachments if proposal.is_confidential else []
+    if entry is not None and entry.is_confidential:  # its full register entry's readers
+        confidential = [*confidential, entry]
     return Related(records=records, facts=facts, confidential=confidential)
 
 

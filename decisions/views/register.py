@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 
 from decisions import selectors
 from decisions.models import DecisionEntry
+from governance.audit.reads import record_read
 from governance.csvcells import spreadsheet_safe as _safe
 
 
@@ -82,6 +83,8 @@ def register_entry(request, reference: str):
         if row.detail
         else []
     )
+    if row.detail and entry.is_confidential:  # who viewed what (governance.audit.reads)
+        record_read(user=request.user, target=entry, how="page", request=request)
     return render(request, "decisions/register_entry.html", {"row": row, "signoffs": signoffs})
 
 

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from governance import permissions, subjects
+from governance.audit.reads import record_read
 from governance.forms import add_service_errors
 from governance.interests.models import Interest
 from governance.organisations.models import Role
@@ -233,6 +234,8 @@ def signoff_detail(request, pk: int):
                 request, f"Sign-off recorded for {signoff.organisation.name}: {label}."
             )
             return redirect("signoffs:inbox")
+    if getattr(subject, "is_confidential", False):  # who viewed what (governance.audit.reads)
+        record_read(user=user, target=subject, how="page", request=request)
     return render(
         request,
         "signoffs/signoff.html",
