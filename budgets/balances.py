@@ -103,6 +103,13 @@ def fund_positions(fund_ids: Iterable[int]) -> dict[int, Position]:
     return _grouped(LedgerEntry.objects.filter(fund_id__in=list(fund_ids)), "fund_id")
 
 
+def funds_position(funds) -> Position:
+    """The position of many funds together (a queryset of funds), in one query."""
+    return _position(
+        LedgerEntry.objects.filter(fund__in=funds.values("pk")).aggregate(**AGGREGATES)
+    )
+
+
 def line_positions(fund, *, until: datetime.datetime | None = None) -> dict[int, Position]:
     """Each scheme line's commitments, releases and spend (contributed stays zero)."""
     return _grouped(entries(getattr(fund, "pk", fund), until), "scheme_line_id")

@@ -40,6 +40,9 @@ from governance.organisations.models import Organisation, Role
 from governance.packs.reports import report_response
 from governance.ui.templatetags.ui import money_text
 
+# Funds (and allocations awaiting review) a page of the list shows.
+FUND_PAGE_SIZE = 25
+
 
 def visible_fund_or_404(user, pk: int):
     return get_object_or_404(selectors.funds_visible_to(user), pk=pk)
@@ -51,23 +54,23 @@ def render_form(request, template_context: dict, status: int = 200):
 
 @login_required
 def fund_list(request):
-    funds = list(selectors.funds_visible_to(request.user))
+    """The funds the user is party to, a page at a time, each with its position; the
+    totals row is of all of them (one aggregate query), whatever page is shown."""
+    visible = selectors.funds_visible_to(request.user)
+    page = Paginator(visible, FUND_PAGE_SIZE).get_page(request.GET.get("page"))
+    funds = list(page.object_list)
     positions = balances.fund_positions([f.pk for f in funds])
     for f in funds:
         f.position = positions.get(f.pk, balances.Position())
+    reviews = Paginator(selectors.allocations_awaiting_review(request.user), FUND_PAGE_SIZE)
     return render(
         request,
         "budgets/fund_list.html",
         {
             "funds": funds,
-            "totals": selectors.totals(
-                funds,
-                "position.contributed",
-                "position.committed",
-                "position.spent",
-                "position.uncommitted",
-            ),
-            "to_review": selectors.allocations_awaiting_review(request.user),
+            "page": page,
+            "total": balances.funds_position(visible),
+            "to_review": reviews.get_page(request.GET.get("reviews")),
             "can_create": policy.can_create_fund(request.user),
         },
     )
