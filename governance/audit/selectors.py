@@ -76,11 +76,11 @@ def _rows(start: int, stop: int | None):
         last = rows[-1][0]
 
 
-_Part = tuple[int, int | None, str, dict | None, dict, list]
+_Part = tuple[int, int | None, str, dict | None, dict, list, int]
 
 
 def _verify_part(part: _Part) -> chain.VerifyResult:
-    start, stop, prev_hash, head, keys, checkpoints = part
+    start, stop, prev_hash, head, keys, checkpoints, stride = part
     return chain.verify_rows(
         _rows(start, stop),
         head,
@@ -88,6 +88,7 @@ def _verify_part(part: _Part) -> chain.VerifyResult:
         first_seq=start + 1,
         keys=keys,
         checkpoints=checkpoints,
+        stride=stride,
     )
 
 
@@ -98,7 +99,7 @@ def _verify_part_in_child(part) -> chain.VerifyResult:
         connections.close_all()
 
 
-def _parts(head: dict, workers: int, keys: dict, checkpoints: list) -> list[_Part]:
+def _parts(head: dict, workers: int, keys: dict, checkpoints: list, stride: int) -> list[_Part]:
     """Split the trail into ``workers`` stretches, each starting from the stored hash of
     the event before it (which the previous stretch verifies)."""
     size = head["seq"] // workers
@@ -111,7 +112,7 @@ def _parts(head: dict, workers: int, keys: dict, checkpoints: list) -> list[_Par
         last = i == workers - 1
         prev = chain.GENESIS_HASH if start == 0 else hashes.get(start, "missing")
         stop = None if last else bounds[i + 1]
-        parts.append((start, stop, prev, head if last else None, keys, checkpoints))
+        parts.append((start, stop, prev, head if last else None, keys, checkpoints, stride))
     return parts
 
 
@@ -121,14 +122,20 @@ def published_checkpoints() -> list[dict]:
 
 
 def verify_chain(
-    *, workers: int | None = None, checkpoints: list[dict] | None = None
+    *,
+    workers: int | None = None,
+    checkpoints: list[dict] | None = None,
+    stride: int = chain.STRIDE,
 ) -> chain.VerifyResult:
     """Recompute the whole chain from the database; report the first break.
 
-    Checks each event's hash, its signature with the known public keys
-    (``signing.public_keys``) and that the chain passes through every checkpoint: the
-    stored ones plus ``checkpoints`` (export lines, e.g. copies kept outside). A
-    checkpoint whose own signature fails is reported as such.
+    Checks each event's hash and link, that it is signed with a known public key
+    (``signing.public_keys``), the signature itself at every ``stride``-th event, the
+    first and last of each stretch, each key change and each checkpoint's event (a
+    good signature vouches for the chain up to it: ``chain.verify_rows``; ``stride=1``
+    checks every one), and that the chain passes through every checkpoint: the stored
+    ones plus ``checkpoints`` (export lines, e.g. copies kept outside). A checkpoint
+    whose own signature fails is reported as such.
 
     Reads plain rows (no model objects) in chunks and hashes them with
     ``chain.row_hash``. A long trail outside a transaction on PostgreSQL is split into
@@ -154,8 +161,8 @@ def verify_chain(
         and not connection.in_atomic_block
     )
     if not parallel:
-        return _verify_part((0, None, chain.GENESIS_HASH, head, keys, points))
-    parts = _parts(head, workers, keys, points)
+        return _verify_part((0, None, chain.GENESIS_HASH, head, keys, points, stride))
+    parts = _parts(head, workers, keys, points, stride)
     connections.close_all()  # the children open their own connections
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         results = pool.map(_verify_part_in_child, parts)

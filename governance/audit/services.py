@@ -375,13 +375,19 @@ def verification_start(*, actor) -> VerificationRun:
 
 
 def verification_perform(
-    run: VerificationRun, *, workers: int | None = None, checkpoints: list | None = None
+    run: VerificationRun,
+    *,
+    workers: int | None = None,
+    checkpoints: list | None = None,
+    stride: int = chain.STRIDE,
 ) -> VerificationRun:
-    """Verify the trail now (signatures and the stored checkpoints, plus ``checkpoints``
-    given from outside) and record the result on ``run``."""
+    """Verify the trail now (signatures, every ``stride``-th and more: see
+    ``selectors.verify_chain``, and the stored checkpoints, plus ``checkpoints`` given
+    from outside) and record the result on ``run``; ``signatures_checked`` counts the
+    signatures actually checked."""
     VerificationRun.objects.filter(pk=run.pk).update(status=VerificationStatus.RUNNING)
     try:
-        result = selectors.verify_chain(workers=workers, checkpoints=checkpoints)
+        result = selectors.verify_chain(workers=workers, checkpoints=checkpoints, stride=stride)
     except Exception as exc:
         run.status, run.problem = VerificationStatus.ERROR, f"Verification could not run: {exc}"
         run.finished_at = timezone.now()

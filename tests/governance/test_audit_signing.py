@@ -122,9 +122,12 @@ def test_every_event_is_signed_with_the_deployment_key(trail):
             event.key_id, event.signature, chain.event_message(event.hash)
         )
         assert event.as_record()["signature"] == event.signature
-    result = verify_chain(workers=1)
+    result = verify_chain(workers=1, stride=1)
     assert result.ok, result.problem
     assert result.signatures_checked == result.checked == trail
+    # by default: the first event (a new key) and the last; the count is what was checked
+    result = verify_chain(workers=1)
+    assert (result.ok, result.checked, result.signatures_checked) == (True, trail, 2)
 
 
 def test_the_key_id_is_the_start_of_the_public_keys_sha256():
