@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -89,5 +90,8 @@ class SignOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         signoff = self.get_object()
         data = SignOffDecideInput(data=request.data)
         data.is_valid(raise_exception=True)
-        signoff_decide(actor=request.user, signoff=signoff, **data.validated_data)
-        return Response(SignOffDetailSerializer(self.get_object()).data)
+        decided = signoff_decide(actor=request.user, signoff=signoff, **data.validated_data)
+        # the service returns it with its organisation and subject read: only the
+        # conflicts are left to read (not the caller's visibility again)
+        prefetch_related_objects([decided], "conflicts__person")
+        return Response(SignOffDetailSerializer(decided).data)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance import permissions, subjects
+from governance.audit.batch import audit_batch
 from governance.audit.services import audit_record
 from governance.signoffs import notifications
 from governance.signoffs.models import ConflictDeclaration, SignOff, SignOffStatus
@@ -152,15 +153,33 @@ def refresh_all_pending() -> int:
     )
 
 
+def _subject_of(signoff: SignOff, given: SignOff):
+    """The sign-off's subject, reusing the one the caller already read with ``given``
+    (e.g. the API's prefetch) when it is the same record."""
+    if (
+        SignOff.subject.is_cached(given)
+        and given.subject_type_id == signoff.subject_type_id
+        and given.subject_id == signoff.subject_id
+        and given.subject is not None
+    ):
+        signoff.subject = given.subject
+    return signoff.subject
+
+
 def signoff_decide(*, actor, signoff: SignOff, outcome: str, comment: str = "") -> SignOff:
-    """Approve, reject or abstain for the sign-off's organisation, and move the flow on."""
+    """Approve, reject or abstain for the sign-off's organisation, and move the flow on.
+
+    Returns the decided sign-off with its organisation and subject already read (an API
+    answer can serialise it without reading them again)."""
     status = OUTCOMES.get(outcome)
     if status is None:
         raise ValidationError({"outcome": "Choose approve, reject or abstain."})
     comment = (comment or "").strip()
     if status == SignOffStatus.REJECTED and not comment:
         raise ValidationError({"comment": "Give the reason for rejecting."})
+    given = signoff
     signoff = SignOff.objects.select_related("organisation", "task").get(pk=signoff.pk)
+    subject = _subject_of(signoff, given)
     signer = signer_for(actor, signoff.organisation)
     if signer is None:
         raise PermissionDenied(
@@ -180,12 +199,18 @@ def signoff_decide(*, actor, signoff: SignOff, outcome: str, comment: str = "") 
     task = signoff.task
     if task is None:
         raise ValidationError("This sign-off is no longer part of a running workflow.")
-    with transaction.atomic(), task.activation() as activation:
+    # audit_batch: the sign-off's event and those of the flow steps it sets off (the
+    # round's conclusion) are appended in order at the end, so the chain head is locked
+    # only for the appends, not while the flow moves on
+    with audit_batch(), task.activation() as activation:
         locked = SignOff.objects.select_for_update().get(pk=signoff.pk)
         if locked.status != SignOffStatus.PENDING:
             raise ValidationError(
                 f"This sign-off is no longer open ({locked.get_status_display().lower()})."
             )
+        # the organisation and the subject were read above: neither changes with a sign-off
+        locked.organisation = signoff.organisation
+        locked.subject = subject
         if activation.task.owner_id is None:
             activation.assign(actor)
         elif activation.task.owner_id != actor.pk:
@@ -199,8 +224,16 @@ def signoff_decide(*, actor, signoff: SignOff, outcome: str, comment: str = "") 
         locked.on_behalf_of = signer.principal
         locked.deputy_appointment = signer.appointment
         locked.decided_at = timezone.now()
-        locked.save()
-        subject = locked.subject
+        locked.save(
+            update_fields=[
+                "status",
+                "comment",
+                "signatory",
+                "on_behalf_of",
+                "deputy_appointment",
+                "decided_at",
+            ]
+        )
         changes = {
             "signoff": locked.pk,
             "round": locked.round,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from governance import permissions, subjects
 from governance.deputies.selectors import acting_label, signing_appointment, signing_deputies_of
+from governance.interests.models import Interest
 from governance.interests.selectors import conflicts
 from governance.signoffs import notifications
 from governance.signoffs.models import ConflictManagement, SignOff
@@ -70,8 +71,11 @@ def signer_for(user, organisation) -> Signer | None:
 
 def conflicts_on(signoff: SignOff, person, parties=None) -> list:
     """The person's interests that conflict them out of this sign-off (before any chair's
-    decision on managing them)."""
+    decision on managing them). Most signatories have no interest in force: one query
+    tells, before the subject's parties are read."""
     if parties is None:
+        if not Interest.objects.current().filter(person=person).exists():
+            return []
         parties = parties_of(signoff)
     return list(conflicts(person, parties, acting_for_organisation=signoff.organisation_id))
 
