@@ -52,7 +52,15 @@ class RegisterEntryFilter(django_filters.FilterSet):
 class DecisionTypeFilter(django_filters.FilterSet):
     code = django_filters.CharFilter()
     name = django_filters.CharFilter(lookup_expr="icontains", label="Name contains")
+    sord_version = django_filters.NumberFilter(
+        method="in_version",
+        min_value=1,
+        label="Delegated by a band of this SoRD version (its number)",
+    )
 
     class Meta:
         model = DecisionType
-        fields = ["code", "name"]
+        fields = ["code", "name", "sord_version"]
+
+    def in_version(self, queryset, name, value):
+        return queryset.filter(bands__version__number=value).distinct()

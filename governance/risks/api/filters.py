@@ -99,7 +99,14 @@ class EscalationFilter(django_filters.FilterSet):
 class RiskCategoryFilter(django_filters.FilterSet):
     code = django_filters.CharFilter()
     is_active = django_filters.BooleanFilter()
+    max_appetite = django_filters.NumberFilter(
+        field_name="appetite__max_score",
+        lookup_expr="lte",
+        min_value=1,
+        max_value=25,
+        label="Appetite (the highest acceptable score) at most",
+    )
 
     class Meta:
         model = RiskCategory
-        fields = ["code", "is_active"]
+        fields = ["code", "is_active", "max_appetite"]
