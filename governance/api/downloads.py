@@ -25,7 +25,6 @@ from rest_framework.views import APIView
 from governance.api.serializers import ErrorSerializer
 from governance.packs import jobs
 from governance.packs.models import JobStatus, RenderJob
-from governance.packs.selectors import jobs_visible_to
 
 PDF = OpenApiResponse(OpenApiTypes.BINARY, description="The PDF.")
 
@@ -54,10 +53,10 @@ def pdf_response(handle, filename: str) -> FileResponse:
 
 
 def job_for(user, pk: int) -> RenderJob:
-    """The job if ``user`` may follow it (as on the web: ``jobs_visible_to``), else 404
-    (its existence is not given away)."""
-    job = jobs_visible_to(user).filter(pk=pk).first()
-    if job is None:
+    """The job if ``user`` may follow it, by the web's one check (``jobs.job_may_view``:
+    per kind for reports), else 404 (its existence is not given away)."""
+    job = RenderJob.objects.filter(pk=pk).first()
+    if job is None or not jobs.job_may_view(user, job):
         raise Http404("No such job.")
     return job
 

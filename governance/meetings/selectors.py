@@ -267,6 +267,26 @@ def pack_visible_to(user, meeting: Meeting) -> PackVersion | None:
     return None
 
 
+def pack_version_for(user, pk) -> PackVersion | None:
+    """Pack version ``pk`` if ``user`` may download it, else None (the one check behind
+    the page's and the API's downloads): the meeting must be visible to them; the
+    members' pack only to those who see its private business; the public pack to them,
+    or to anyone once the meeting's papers are published."""
+    version = PackVersion.objects.filter(pk=pk).first()
+    meeting = (
+        meetings_visible_to(user).select_related("committee").filter(pk=version.meeting_id).first()
+        if version is not None
+        else None
+    )
+    if meeting is None:
+        return None
+    version.meeting = meeting
+    private = policy.sees_private(user, meeting.committee)
+    if version.variant == PackVariant.MEMBERS:
+        return version if private else None
+    return version if private or is_published(meeting) else None
+
+
 def public_pack_versions() -> QuerySet[PackVersion]:
     """Public packs of meetings in public (callers still check each is published)."""
     return PackVersion.objects.filter(

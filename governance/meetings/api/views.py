@@ -13,9 +13,9 @@ from rest_framework.views import APIView
 from governance.api.downloads import PDF, PDFRenderer, pdf_response
 from governance.api.serializers import ErrorSerializer
 from governance.audit.reads import record_read
-from governance.meetings import policy, selectors
+from governance.meetings import selectors
 from governance.meetings.api import filters, serializers
-from governance.meetings.models import PackVariant, PackVersion
+from governance.meetings.models import PackVariant
 from governance.meetings.services import packs
 
 
@@ -94,20 +94,10 @@ class PackDownloadApi(APIView):
         tags=["meetings"],
     )
     def get(self, request, pk: int):
-        version = PackVersion.objects.select_related("meeting__committee").filter(pk=pk).first()
-        meeting = (
-            selectors.meetings_visible_to(request.user).filter(pk=version.meeting_id).first()
-            if version is not None
-            else None
-        )
-        if meeting is None:
+        version = selectors.pack_version_for(request.user, pk)
+        if version is None:
             raise Http404("No such pack.")
-        private = policy.sees_private(request.user, meeting.committee)
-        if version.variant == PackVariant.MEMBERS and not private:
-            raise Http404("No such pack.")
-        published = selectors.is_published(meeting)
-        if version.variant == PackVariant.PUBLIC and not (private or published):
-            raise Http404("No such pack.")
+        meeting = version.meeting
         try:
             handle = version.file.open("rb")
         except FileNotFoundError as exc:

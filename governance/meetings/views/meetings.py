@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -273,12 +273,8 @@ def packs_generate(request, pk):
 @login_required
 def pack_download(request, pk):
     """A pack version to those who may see it (the members' pack: private viewers only)."""
-    version = get_object_or_404(PackVersion.objects.select_related("meeting__committee"), pk=pk)
-    meeting = meeting_or_404(request.user, version.meeting_id)
-    private = policy.sees_private(request.user, meeting.committee)
-    if version.variant == PackVariant.MEMBERS and not private:
-        raise Http404("No such pack.")
-    if version.variant == PackVariant.PUBLIC and not (private or selectors.is_published(meeting)):
+    version = selectors.pack_version_for(request.user, pk)
+    if version is None:
         raise Http404("No such pack.")
     response = _pdf_response(version)
     if version.variant == PackVariant.MEMBERS:
