@@ -104,7 +104,7 @@ def _number_and_sign(event: AuditEvent, record: dict, head_seq: int, head_hash: 
     event.signature, event.key_id = key.sign_hash(event.hash), key.key_id
 
 
-def _append_postgresql(event: AuditEvent, record: dict) -> bool:
+def _append_postgresql(event: AuditEvent, record: dict, changes_text: str) -> bool:
     """Lock the head, number, hash and sign the event, then insert it and move the head
     in one statement.
 
@@ -134,7 +134,7 @@ def _append_postgresql(event: AuditEvent, record: dict) -> bool:
                 event.target_type,
                 event.target_id,
                 event.target_label,
-                chain.canonical_json(event.changes),
+                changes_text,
                 event.reason,
                 event.request_id,
                 event.hash,
@@ -181,7 +181,8 @@ def audit_record(
         raise AuditError("audit_record must be called inside the change's transaction")
     actor = actor if getattr(actor, "is_authenticated", False) else None
     # Store exactly what is hashed: the canonical JSON round-trip of the changes.
-    clean_changes = json.loads(chain.canonical_json(changes or {}))
+    changes_text = chain.canonical_json(changes or {})
+    clean_changes = json.loads(changes_text) if changes else {}
     event = AuditEvent(
         seq=0,
         timestamp=timezone.now(),
@@ -198,15 +199,23 @@ def audit_record(
     )
     if organisation is not None and isinstance(organisation, models.Model):
         event.organisation = organisation
-    record = event.as_record()
+    _append(event, event.as_record(), changes_text)
+    return event
+
+
+def _append(event: AuditEvent, record: dict, changes_text: str | None = None) -> None:
+    """Number, hash, sign and write ``event`` (``record`` is its ``as_record()``) at the
+    chain's head, in the current transaction; ``changes_text``: its canonical JSON."""
+    connection = transaction.get_connection()
     if connection.vendor == "postgresql":
-        if not _append_postgresql(event, record):
+        if changes_text is None:
+            changes_text = chain.canonical_json(event.changes)
+        if not _append_postgresql(event, record, changes_text):
             audit_lock()  # creates the head row
-            if not _append_postgresql(event, record):
+            if not _append_postgresql(event, record, changes_text):
                 raise AuditError("the audit chain head is missing")
     else:
         _append_portable(event, record)
-    return event
 
 
 def audit_bulk_append(records: Iterable[dict], *, batch_size: int = 5000) -> int:
