@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import os
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -97,16 +98,26 @@ def _audit_triggers_back_on(django_db_setup, django_db_blocker):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres`` run only when the suite runs on PostgreSQL."""
+    """Tests marked ``postgres`` run only when the suite runs on PostgreSQL.
+
+    Tests marked ``slow`` (long suites whose outcome does not depend on the database:
+    300-page renders, whole-demo crawls) run everywhere, except on SQLite when
+    ``SLOW_SUITES_ON_POSTGRES_ONLY=1``: CI sets it for its SQLite pass, so each slow
+    suite runs once there, on the PostgreSQL pass.
+    """
     from django.conf import settings
 
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" in engine:
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    skip_slow = os.environ.get("SLOW_SUITES_ON_POSTGRES_ONLY") == "1"
+    once = pytest.mark.skip(reason="a slow suite: this run leaves it to the PostgreSQL pass")
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+        elif skip_slow and "slow" in item.keywords:
+            item.add_marker(once)
 
 
 @pytest.fixture
