@@ -64,6 +64,39 @@ def search_index_remove(*, kind: str, object_id: int) -> int:
     return rows.delete()[0]
 
 
+@transaction.atomic
+def search_index_meeting(meeting, *, item=None) -> int:
+    """Reindex the documents that show ``meeting``: its papers (or only ``item``'s) and its
+    minutes. Their titles carry the meeting's date and committee; whether a paper has a
+    public document at all follows its item's part and the meeting's session; its
+    ``public_from`` follows the meeting's date; the public minutes leave Part 2 items out.
+
+    The meetings services call it in the same transaction as the change, not on commit:
+    the index lives in the same database, so a Part 1 item moved to Part 2 leaves public
+    search in the very commit that moves it (no window, nothing lost if the process dies
+    after the commit), and a rolled-back change leaves the index as it was. The cost is
+    one meeting's papers, paid by a secretariat's edit. Returns the records reindexed."""
+    from governance.meetings.models import Minutes, Paper
+
+    papers = Paper.objects.select_related("item__meeting__committee").filter(item__meeting=meeting)
+    if item is not None:
+        papers = papers.filter(item=item)
+    records = [
+        *papers,
+        *Minutes.objects.select_related("meeting__committee").filter(meeting=meeting),
+    ]
+    for record in records:
+        search_index_update(record)
+    return len(records)
+
+
+@transaction.atomic
+def search_index_committee(committee) -> int:
+    """Reindex every meeting of ``committee`` (after its name or publication rule
+    changed: both are in its papers' and minutes' documents)."""
+    return sum(search_index_meeting(m) for m in committee.meetings.all())
+
+
 def search_index_rebuild(*, kinds: list[str] | None = None, stdout=None) -> dict[str, int]:
     """Reindex every record of every (or the named) kind; drop documents of records gone."""
     counts = {}

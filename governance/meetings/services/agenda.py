@@ -33,6 +33,7 @@ from governance.meetings.models import (
 )
 from governance.meetings.services._common import Errors, audit, require_manager
 from governance.meetings.services.declarations import prefill
+from governance.search.services import search_index_meeting, search_index_remove
 
 MEETING_FIELDS = (
     "committee",
@@ -169,6 +170,8 @@ def meeting_update(*, actor, meeting: Meeting, reason: str = "", **fields) -> Me
     if changes:
         m.save()
         audit(actor, "meeting.updated", m, m.committee, changes, reason)
+        if {"start", "title", "session"} & set(changes):
+            search_index_meeting(m)  # the documents' dates, titles and public copies
     return m
 
 
@@ -414,6 +417,9 @@ def item_update(*, actor, item: AgendaItem, reason: str = "", **fields) -> Agend
         if "part" in changes:
             _keep_parts_in_order(actor, m)
             obj.refresh_from_db()
+        if {"title", "part"} & set(changes):
+            # a Part 1 → Part 2 move takes the paper out of public search in this commit
+            search_index_meeting(m, item=obj)
     return obj
 
 
@@ -435,6 +441,9 @@ def item_remove(*, actor, item: AgendaItem, reason: str = "") -> None:
         diff(snapshot(obj, ITEM_FIELDS), None),
         reason,
     )
+    paper = getattr(obj, "paper", None)
+    if paper is not None:  # deleted with its item
+        search_index_remove(kind="paper", object_id=paper.pk)
     obj.delete()
     _renumber(m, list(m.items.order_by("position").values_list("pk", flat=True)))
     _keep_parts_in_order(actor, m)

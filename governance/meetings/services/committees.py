@@ -23,6 +23,7 @@ from governance.meetings.models import (
     CommitteeRole,
 )
 from governance.meetings.services._common import Errors, audit, require_manager
+from governance.search.services import search_index_committee
 
 FIELDS = (
     "name",
@@ -198,6 +199,8 @@ def committee_update(
     changes = diff(before, {**snapshot(c, FIELDS), **_links(c)})
     if changes:
         audit(actor, "committee.updated", c, c, changes, reason)
+    if {"name", "publication_clear_days"} & set(changes):
+        search_index_committee(c)  # in its papers' and minutes' titles and public dates
     return c
 
 
