@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import io
 import os
 
 import pytest
@@ -44,6 +45,29 @@ def enable_audit_triggers(cursor) -> None:
     else:
         for sql in TRIGGER_MIGRATION.SQLITE_INSTALL + READS_MIGRATION.SQLITE_INSTALL:
             cursor.execute(sql)
+
+
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo ICS (``seed_demo``), loaded once for a module and rolled back after it;
+    its tests must not commit (plain ``django_db`` tests)."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    root = tmp_path_factory.mktemp("demo")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=str(root / "media"), PACKS_PRIVATE_ROOT=str(root / "private")),
+    ):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("seed_demo", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,7 @@ from budgets.models import (
     SchemeStatus,
     SystemEnvelope,
 )
-from governance.api.filters import IdFilter
+from governance.api.filters import IdFilter, day_range
 
 
 class FundFilter(django_filters.FilterSet):
@@ -58,12 +58,7 @@ class AllocationFilter(django_filters.FilterSet):
     max_amount = django_filters.NumberFilter(
         field_name="amount", lookup_expr="lte", label="Amount at most (£)"
     )
-    created_after = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", label="Requested on or after"
-    )
-    created_before = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", label="Requested on or before"
-    )
+    created_after, created_before = day_range("created_at", "Requested")
 
     class Meta:
         model = Allocation

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 
 from decisions.models import DecisionEntry, DecisionOutcome, DecisionType, Proposal
+from governance.api.filters import day_range
 
 
 class ProposalFilter(django_filters.FilterSet):
@@ -15,12 +16,7 @@ class ProposalFilter(django_filters.FilterSet):
         method="by_organisation", label="Raised by, hosted by or affecting this organisation (id)"
     )
     decision_type = django_filters.NumberFilter(field_name="decision_type_id")
-    created_after = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", label="Raised on or after"
-    )
-    created_before = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", label="Raised on or before"
-    )
+    created_after, created_before = day_range("created_at", "Raised")
 
     class Meta:
         model = Proposal
@@ -36,12 +32,7 @@ class ProposalFilter(django_filters.FilterSet):
 
 class RegisterEntryFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(choices=DecisionOutcome.choices)
-    decided_after = django_filters.DateFilter(
-        field_name="decided_on", lookup_expr="gte", label="Decided on or after"
-    )
-    decided_before = django_filters.DateFilter(
-        field_name="decided_on", lookup_expr="lte", label="Decided on or before"
-    )
+    decided_after, decided_before = day_range("decided_on", "Decided", of_datetime=False)
     committee = django_filters.NumberFilter(field_name="committee_id")
 
     class Meta:

@@ -59,3 +59,22 @@ class IdFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
         super().__init__(*args, **kwargs)
+
+
+def day_range(
+    field_name: str, verb: str, *, of_datetime: bool = True
+) -> tuple[django_filters.DateFilter, django_filters.DateFilter]:
+    """The ``…_after`` and ``…_before`` pair of a list: ``verb`` on or after / on or
+    before a day (both inclusive; a datetime field is compared by its UK date).
+
+    ``created_after, created_before = day_range("created_at", "Raised")``
+    """
+    lookup = "date__" if of_datetime else ""
+    return (
+        django_filters.DateFilter(
+            field_name=field_name, lookup_expr=f"{lookup}gte", label=f"{verb} on or after"
+        ),
+        django_filters.DateFilter(
+            field_name=field_name, lookup_expr=f"{lookup}lte", label=f"{verb} on or before"
+        ),
+    )

@@ -12,14 +12,9 @@
 
 from __future__ import annotations
 
-import io
-
 import django_filters
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
-from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
@@ -146,22 +141,9 @@ EXAMPLES["action-list"] = (
 )
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo ICS, loaded once for the module and rolled back after it."""
-    root = tmp_path_factory.mktemp("list-filters")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=str(root / "media"), PACKS_PRIVATE_ROOT=str(root / "private")),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("seed_demo", stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+@pytest.fixture
+def demo(demo_module):
+    """The demo ICS, loaded once for the module (``tests/conftest.py``)."""
 
 
 def _as(username: str) -> APIClient:

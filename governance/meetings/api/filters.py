@@ -9,7 +9,7 @@ from __future__ import annotations
 import django_filters
 from django.utils import timezone
 
-from governance.api.filters import IdFilter
+from governance.api.filters import IdFilter, day_range
 from governance.meetings.models import Action, ActionStatus, Committee, CommitteeKind, Meeting
 from governance.meetings.models.minutes import OPEN_ACTION_STATUSES
 
@@ -31,12 +31,7 @@ class MeetingFilter(django_filters.FilterSet):
         method="by_when",
         label="Upcoming (soonest first) or past meetings",
     )
-    start_after = django_filters.DateFilter(
-        field_name="start", lookup_expr="date__gte", label="Meeting on or after this day"
-    )
-    start_before = django_filters.DateFilter(
-        field_name="start", lookup_expr="date__lte", label="Meeting on or before this day"
-    )
+    start_after, start_before = day_range("start", "Meeting")
 
     class Meta:
         model = Meeting
@@ -58,12 +53,7 @@ class ActionFilter(django_filters.FilterSet):
     committee = IdFilter(field_name="committee_id")
     meeting = IdFilter(field_name="meeting_id")
     owner = IdFilter(field_name="owner_id", label="The person who owns the action (id)")
-    due_after = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="gte", label="Due on or after"
-    )
-    due_before = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="lte", label="Due on or before"
-    )
+    due_after, due_before = day_range("due_date", "Due", of_datetime=False)
 
     class Meta:
         model = Action

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import django_filters
 
-from governance.api.filters import IdFilter
+from governance.api.filters import IdFilter, day_range
 from governance.risks.models import (
     EscalatedTo,
     Escalation,
@@ -76,12 +76,7 @@ class EscalationFilter(django_filters.FilterSet):
     organisation = IdFilter(
         field_name="risk__owning_organisation_id", label="Of risks this organisation owns (id)"
     )
-    raised_after = django_filters.DateFilter(
-        field_name="raised_at", lookup_expr="date__gte", label="Raised on or after"
-    )
-    raised_before = django_filters.DateFilter(
-        field_name="raised_at", lookup_expr="date__lte", label="Raised on or before"
-    )
+    raised_after, raised_before = day_range("raised_at", "Raised")
 
     class Meta:
         model = Escalation
