@@ -38,6 +38,7 @@ class Recorder:
     def __init__(self):
         self.rows: list[tuple[str, float, bool]] = []
         self.locked_at: float | None = None
+        self.committed = False  # the service returned: its transaction has ended
 
     def __call__(self, execute, sql, params, many, context):
         started = time.perf_counter()
@@ -47,7 +48,7 @@ class Recorder:
             took = time.perf_counter() - started
             if self.locked_at is None and "audit_chainhead" in sql and "FOR UPDATE" in sql:
                 self.locked_at = started
-            self.rows.append((sql, took, self.locked_at is not None))
+            self.rows.append((sql, took, self.locked_at is not None and not self.committed))
 
 
 def _appends(result: dict) -> int:
@@ -59,6 +60,7 @@ def decide_one(client, pk: int, token: str, recorder: Recorder) -> dict:
 
     recorder.rows.clear()
     recorder.locked_at = None
+    recorder.committed = False
     started = time.perf_counter()
     with connection.execute_wrapper(recorder):
         response = client.post(
@@ -128,6 +130,7 @@ def main(argv: list[str]) -> int:
 
     def timed(**kwargs):
         result = original(**kwargs)
+        recorder.committed = True
         if recorder.locked_at is not None:
             hold.append((time.perf_counter() - recorder.locked_at) * 1000)
         return result

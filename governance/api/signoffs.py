@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from governance.api.fields import bound_serializer
 from governance.api.serializers import ERRORS, SignOffDetailSerializer, SignOffSerializer
+from governance.audit.context import request_memo_var
 from governance.signoffs import selectors
 from governance.signoffs.models import SignOff
 from governance.signoffs.selectors import signoffs_visible_to
@@ -70,7 +71,7 @@ class SignOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         else:
             qs = signoffs_visible_to(self.request.user)
         qs = qs.prefetch_related("subject")
-        if self.action != "list":
+        if self.action not in ("list", "decide"):  # decide reads them once decided
             qs = qs.prefetch_related("conflicts__person")
         return qs
 
@@ -87,7 +88,13 @@ class SignOffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        signoff = self.get_object()
+        # finding the sign-off is a read: the caller's memberships are read once for it
+        # (as in a GET), and afresh by the service that writes
+        memo = request_memo_var.set({})
+        try:
+            signoff = self.get_object()
+        finally:
+            request_memo_var.reset(memo)
         data = SignOffDecideInput(data=request.data)
         data.is_valid(raise_exception=True)
         decided = signoff_decide(actor=request.user, signoff=signoff, **data.validated_data)
