@@ -324,10 +324,15 @@ def _past_meeting(sec, board, users, *, days, with_action):
 
 
 def _forthcoming(sec, board, users):
+    from governance.meetings.demo_forward_plan import plan_frailty_decision
+
+    start = _when(6)
+    # the forward plan's key decision for this month: meeting_create puts it on the agenda
+    frailty_plan = plan_frailty_decision(sec, board, timezone.localtime(start).date())
     m = agenda.meeting_create(
         actor=sec,
         committee=board,
-        start=_when(6),
+        start=start,
         location="Council Chamber, Northmere Civic Centre",
         online_link="https://video.example.org/northmere-icb-board",
         title="Board meeting in public",
@@ -412,6 +417,18 @@ def _forthcoming(sec, board, users):
         recommendation="Approve the heads of terms within the delegated limit.",
         finance="Annual rent of £310,000; fit-out of £1.4m.",
         appendix="Heads of terms",
+    )
+    _paper(
+        sec,
+        m.items.get(plan_item=frailty_plan),
+        "The frailty virtual ward has cared for 1,140 people at home in two years, with "
+        "an average stay of 9 days and 62% avoiding an acute admission.",
+        recommendation="The Board is asked to recommission the frailty virtual ward for "
+        "three years from 1 April, at up to £2.4m a year.",
+        finance="£2.4m a year within the ICB's community services allocation.",
+        body="<h3>The evaluation</h3><p>Readmissions within 30 days fell from 21% to 14% "
+        "for people aged over 75 cared for on the frailty virtual ward.</p>",
+        appendix="Frailty virtual ward evaluation, years 1 and 2",
     )
     packs.packs_generate(actor=sec, meeting=m)
     return m

@@ -1,14 +1,25 @@
 """Demo: the ICB board's forward plan (its annual cycle of business), real-shaped.
 
 Seeded after the demo's meetings, so their agendas stay as they were; a meeting called
-from now on gets the items due in its month."""
+from now on gets the items due in its month. The one exception is the frailty virtual
+ward key decision: the meetings demo plans it first, for the month of the board's
+forthcoming meeting, whose agenda then carries it (with its paper)."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.utils import timezone
 
 from governance.meetings.demo import BOARD
-from governance.meetings.models import Committee, Part, PlanKind, Purpose, Recurrence
+from governance.meetings.models import (
+    Committee,
+    ForwardPlanItem,
+    Part,
+    PlanKind,
+    Purpose,
+    Recurrence,
+)
 from governance.meetings.services.forward_plan import plan_item_create
 
 CEO = "Amara Nwosu, Chief Executive"
@@ -112,9 +123,39 @@ CYCLE = [
 ]
 
 
+FRAILTY = {
+    "title": "Frailty virtual ward: recommissioning",
+    "presenter": "Dr Sunita Rao, Chief Medical Officer",
+    "description": "Whether to recommission the frailty virtual ward (60 beds, "
+    "£2.4m a year) from April, after the evaluation of its first two years.",
+}
+
+
+def plan_frailty_decision(sec, board: Committee, day) -> ForwardPlanItem:
+    """The board's key decision on the frailty virtual ward, planned for ``day``'s month.
+
+    The meetings demo calls it before calling the board's December (forthcoming)
+    meeting, so that meeting's agenda carries the item the way the forward plan puts
+    items on agendas (``prepopulate``), with the plan item linked."""
+    existing = board.forward_plan.filter(title=FRAILTY["title"]).first()
+    if existing is not None:
+        return existing
+    return plan_item_create(
+        actor=sec,
+        committee=board,
+        kind=PlanKind.PLANNED,
+        recurrence=Recurrence.ONCE,
+        month=day.month,
+        year=day.year,
+        purpose=Purpose.DECISION,
+        is_key_decision=True,
+        **FRAILTY,
+    )
+
+
 def seed_forward_plan(*, stdout=None) -> None:
     board = Committee.objects.filter(name=BOARD).first()
-    if board is None or board.forward_plan.exists():
+    if board is None or board.forward_plan.filter(title=CYCLE[0][0]).exists():
         return
     from governance.meetings.demo import _users
 
@@ -132,33 +173,28 @@ def seed_forward_plan(*, stdout=None) -> None:
             is_key_decision=key,
             description=description,
         )
-    soon = timezone.localdate() + timezone.timedelta(days=20)
-    one_offs = [
-        {
-            "title": "Frailty virtual ward: recommissioning",
-            "presenter": "Chief Medical Officer",
-            "description": "Whether to recommission the frailty virtual ward (60 beds, "
-            "£2.4m a year) from April, after the evaluation of its first two years.",
-        },
-        {
-            "title": "Community diagnostic centre: contract award",
-            "presenter": CFO,
-            "part": Part.PRIVATE,
-            "exemption_reason": "commercial interests: the procurement is live (FOI Act s43)",
-            "is_public": False,
-        },
-    ]
-    for fields in one_offs:
-        plan_item_create(
-            actor=sec,
-            committee=board,
-            kind=PlanKind.PLANNED,
-            recurrence=Recurrence.ONCE,
-            month=soon.month,
-            year=soon.year,
-            purpose=Purpose.DECISION,
-            is_key_decision=True,
-            **fields,
-        )
+    # planned already (with the board's forthcoming meeting) unless that meeting was not
+    # seeded: then for the coming weeks
+    plan_frailty_decision(sec, board, timezone.localdate() + datetime.timedelta(days=20))
+    # a Part 2 key decision for the month after the board's next meeting (not called yet:
+    # a meeting already called would lack an item due in its month)
+    upcoming = board.meetings.filter(start__gte=timezone.now()).order_by("start").first()
+    day = timezone.localtime(upcoming.start).date() if upcoming else timezone.localdate()
+    later = day.replace(day=1) + datetime.timedelta(days=40)
+    plan_item_create(
+        actor=sec,
+        committee=board,
+        kind=PlanKind.PLANNED,
+        recurrence=Recurrence.ONCE,
+        month=later.month,
+        year=later.year,
+        purpose=Purpose.DECISION,
+        is_key_decision=True,
+        title="Community diagnostic centre: contract award",
+        presenter=CFO,
+        part=Part.PRIVATE,
+        exemption_reason="commercial interests: the procurement is live (FOI Act s43)",
+        is_public=False,
+    )
     if stdout:
         stdout.write(f"Forward plan: {board.forward_plan.count()} items for {BOARD}.")

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_deadlines_and_a_forward_plan(client, django_capture_on_commit_callbacks):
-    call_command("seed_demo", stdout=StringIO())
+    with django_capture_on_commit_callbacks(execute=True):  # the packs render: papers issued
+        call_command("seed_demo", stdout=StringIO())
     plan = ForwardPlanItem.objects.filter(committee__name=BOARD)
     accounts = plan.get(title="Annual report and accounts")
     assert accounts.month == 6 and accounts.is_key_decision
@@ -29,6 +30,7 @@ def test_the_demo_has_deadlines_and_a_forward_plan(client, django_capture_on_com
     assert "Community diagnostic centre: contract award" not in titles  # Part 2
     page = client.get("/public/forward-plan/")
     assert b"Frailty virtual ward" in page.content and b"diagnostic centre" not in page.content
+    _frailty_is_on_the_forthcoming_agenda_and_found_by_search(client, plan)
 
     pending = SignOff.objects.filter(status=SignOffStatus.PENDING)
     assert pending.exists() and not pending.filter(due_on__isnull=True).exists()
@@ -46,3 +48,35 @@ def test_the_demo_has_deadlines_and_a_forward_plan(client, django_capture_on_com
     call_command("seed_demo", stdout=StringIO())
     assert pending.filter(due_on__lt=today).count() == 1
     assert ForwardPlanItem.objects.filter(committee__name=BOARD).count() == plan.count()
+
+
+def _frailty_is_on_the_forthcoming_agenda_and_found_by_search(client, plan):
+    """"When did we decide on the frailty virtual ward?": the forward plan put the key
+    decision on the board's forthcoming meeting (the month it is planned for), its paper
+    is found by /search/ and /public/search/ with that meeting's date, and the public
+    forward plan names that meeting."""
+    from django.contrib.auth import get_user_model
+
+    from governance.meetings import selectors
+    from governance.meetings.models import AgendaItem, MeetingStatus
+
+    frailty = plan.get(title="Frailty virtual ward: recommissioning")
+    item = AgendaItem.objects.select_related("meeting").get(plan_item=frailty)
+    meeting = item.meeting
+    day = selectors.meeting_date(meeting)
+    assert meeting.status == MeetingStatus.ISSUED and day > timezone.localdate()
+    assert (frailty.year, frailty.month) == (day.year, day.month)
+    assert item.paper.status == "approved"
+    # every plan item due that month and not on an agenda would contradict prepopulate:
+    # the Part 2 contract award is planned for a later month
+    award = plan.get(title="Community diagnostic centre: contract award")
+    assert (award.year, award.month) != (day.year, day.month)
+    when = f"{day:%-d %B %Y}"
+    client.force_login(get_user_model().objects.get(username="icb.secretariat"))
+    page = client.get("/search/", {"q": "frailty virtual ward"}).content.decode()
+    assert f"/meetings/items/{item.pk}/paper/" in page and when in page
+    client.logout()
+    page = client.get("/public/search/", {"q": "frailty virtual ward"})
+    assert f"/public/meetings/{meeting.pk}/" in page.content.decode()
+    assert when in page.content.decode()
+    assert f"/public/meetings/{meeting.pk}/" in client.get("/public/forward-plan/").content.decode()
