@@ -16,6 +16,7 @@ from governance.api.serializers import (
     SignOffStateSerializer,
     UserRefSerializer,
 )
+from governance.serializer_fields import ChoiceLabelField
 from governance.signoffs.selectors import signoffs_for
 
 
@@ -78,7 +79,7 @@ class FundSerializer(serializers.ModelSerializer):
 
     host_organisation = OrganisationRefSerializer(read_only=True)
     pool_manager = UserRefSerializer(read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(source="get_status_display")
     year_label = serializers.CharField(read_only=True)
     position = serializers.SerializerMethodField()
 
@@ -213,7 +214,7 @@ class AllocationSerializer(serializers.ModelSerializer):
     recipient = OrganisationRefSerializer(read_only=True)
     requesting_organisation = OrganisationRefSerializer(read_only=True)
     requested_by = UserRefSerializer(read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(source="get_status_display")
     amount = _money()
 
     class Meta:

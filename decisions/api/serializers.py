@@ -21,6 +21,7 @@ from governance.api.serializers import (
     SignOffStateSerializer,
     UserRefSerializer,
 )
+from governance.serializer_fields import ChoiceLabelField
 from governance.signoffs.selectors import signoffs_for
 
 
@@ -39,7 +40,7 @@ class ProposalSerializer(BlankChoicesAsNull, serializers.ModelSerializer):
     host_organisation = OrganisationRefSerializer(read_only=True)
     affected_organisations = OrganisationRefSerializer(many=True, read_only=True)
     lead_officer = UserRefSerializer(read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(source="get_status_display")
     financial_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
     class Meta:
@@ -187,7 +188,7 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
 
     view = ConstField("full", help_text="Which shape this is: the full entry.")
     financial_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
-    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+    outcome_label = ChoiceLabelField(source="get_outcome_display")
     proposal = serializers.IntegerField(source="proposal_id", read_only=True, allow_null=True)
     statement = serializers.CharField(read_only=True)
     body_outcomes = BodyOutcomeSerializer(many=True, read_only=True)

@@ -12,7 +12,6 @@ import csv
 import itertools
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from decisions import selectors
 from decisions.models import DecisionEntry
 from governance.audit.reads import record_read
 from governance.csvcells import spreadsheet_safe as _safe
+from governance.paging import DeferredJoinPaginator
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def register(request):
     year = request.GET.get("year", "")
     if year.isdigit():
         entries = entries.filter(decided_on__year=int(year))
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(entries, 50).get_page(request.GET.get("page"))
     rows = rows_for(request.user, page.object_list)
     return render(
         request,

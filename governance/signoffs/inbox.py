@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from viewflow.workflow.flow import nodes
 from viewflow.workflow.models import Task
 
+from governance.organisations.models import Organisation
 from governance.workflow import OPEN_TASK_STATUSES
 
 
@@ -86,3 +87,17 @@ def subjects_of(pairs) -> dict[tuple[int, int], object]:
         for obj in model._default_manager.filter(pk__in=ids).select_related():
             found[(ct_id, obj.pk)] = obj
     return found
+
+
+def prefetch_organisations(records) -> None:
+    """Load the organisations each record names through a many-to-many field (a risk's
+    partners, a proposal's affected and named organisations…) for all of them at once:
+    one query per kind and field, so asking each record for its parties (``parties_of``)
+    costs no query per row."""
+    by_model: dict[type, list] = defaultdict(list)
+    for record in records:
+        by_model[type(record)].append(record)
+    for model, objs in by_model.items():
+        fields = [f.name for f in model._meta.many_to_many if f.related_model is Organisation]
+        if fields:
+            prefetch_related_objects(objs, *fields)

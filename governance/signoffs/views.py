@@ -21,7 +21,7 @@ from governance.organisations.models import Role
 from governance.signoffs.chairs import deciding_committee, is_chair_for
 from governance.signoffs.conflict_services import conflict_manage, conflicted_signers
 from governance.signoffs.forms import ConflictManagementForm, DueDateForm, SignOffForm
-from governance.signoffs.inbox import assignable_tasks, subjects_of
+from governance.signoffs.inbox import assignable_tasks, prefetch_organisations, subjects_of
 from governance.signoffs.models import ConflictManagement, SignOff, SignOffStatus
 from governance.signoffs.selectors import (
     blocked_signoffs_for,
@@ -107,6 +107,7 @@ def _rows(signoffs, user) -> list[dict]:
             .values_list("related_organisation_id", flat=True)
         )
     if interest_orgs:
+        prefetch_organisations(found.values())
         managed = set(
             ConflictManagement.objects.filter(signoff__in=signoffs, person=user).values_list(
                 "signoff_id", flat=True

@@ -14,6 +14,7 @@ from governance.api.serializers import (
 from governance.risks import scoring
 from governance.risks.models import Assessment, Escalation, ReviewTask, Risk, RiskCategory
 from governance.risks.selectors import signoffs_of
+from governance.serializer_fields import ChoiceLabelField
 
 
 class RatingSerializer(serializers.Serializer):
@@ -59,7 +60,7 @@ class RiskSerializer(BlankChoicesAsNull, serializers.ModelSerializer):
     owner = UserRefSerializer(read_only=True)
     partners = OrganisationRefSerializer(many=True, read_only=True)
     strategic_objective = ObjectiveRefSerializer(read_only=True, allow_null=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(source="get_status_display")
     inherent = serializers.SerializerMethodField()
     current = serializers.SerializerMethodField()
     target = serializers.SerializerMethodField()
@@ -112,7 +113,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     assessed_by = UserRefSerializer(read_only=True)
     score = serializers.IntegerField(read_only=True)
     band = serializers.SerializerMethodField()
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField(source="get_kind_display")
 
     class Meta:
         model = Assessment
