@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from decisions import services
 from governance.audit.models import ReadAccess
-from governance.signoffs.models import SignOff, SignOffStatus
 from governance.signoffs.selectors import open_signoffs_for
 from governance.signoffs.services import signoff_decide
+from tests.decisions.test_web_support import open_signoff
 
 pytestmark = pytest.mark.django_db
 
@@ -42,17 +42,8 @@ def in_signoff(ics, make_proposal):
     return p
 
 
-def _signoff(proposal, organisation) -> SignOff:
-    return SignOff.objects.get(
-        subject_id=proposal.pk,
-        subject_type__model="proposal",
-        organisation=organisation,
-        status=SignOffStatus.PENDING,
-    )
-
-
 def test_the_signoff_page_of_a_confidential_proposal_records_its_signatory(ics, in_signoff):
-    signoff = _signoff(in_signoff, ics["council"])
+    signoff = open_signoff(in_signoff, ics["council"])
     url = reverse("signoffs:signoff", args=[signoff.pk])
     response = _client(ics["council_sign"]).get(url)
     assert response.status_code == 200
@@ -63,7 +54,7 @@ def test_the_signoff_page_of_a_confidential_proposal_records_its_signatory(ics, 
 
 
 def test_a_refused_signoff_page_records_nothing(ics, in_signoff):
-    signoff = _signoff(in_signoff, ics["council"])
+    signoff = open_signoff(in_signoff, ics["council"])
     url = reverse("signoffs:signoff", args=[signoff.pk])
     # someone from an organisation outside the proposal; an anonymous caller
     assert _client(ics["outsider"]).get(url).status_code == 404
@@ -75,7 +66,7 @@ def test_the_signoff_page_of_a_public_proposal_records_nothing(ics, make_proposa
     p = make_proposal("50000")
     services.proposal_submit(actor=ics["proposer"], proposal=p)
     services.proposal_review(actor=ics["secretariat"], proposal=p, accept=True)
-    signoff = _signoff(p, ics["council"])
+    signoff = open_signoff(p, ics["council"])
     url = reverse("signoffs:signoff", args=[signoff.pk])
     assert _client(ics["council_sign"]).get(url).status_code == 200
     assert ReadAccess.objects.count() == 0
