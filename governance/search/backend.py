@@ -15,14 +15,24 @@ def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+_FTS5: dict[str, bool] = {}
+
+
 def has_fts5() -> bool:
+    """Whether this SQLite database has the FTS5 table (asked once per database file)."""
     if connection.vendor != "sqlite":
         return False
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE]
-        )
-        return cursor.fetchone() is not None
+    name = str(connection.settings_dict["NAME"])
+    if _FTS5.get(name) is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE]
+            )
+            found = cursor.fetchone() is not None
+        if not found:
+            return False  # not remembered: a migration may yet create it
+        _FTS5[name] = True
+    return True
 
 
 def write(documents) -> None:
