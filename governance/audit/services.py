@@ -12,7 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from governance import permissions
-from governance.audit import chain, selectors, signing
+from governance.audit import batch, chain, selectors, signing
 from governance.audit.context import current_request_id
 from governance.audit.models import (
     AuditEvent,
@@ -171,8 +171,10 @@ def audit_record(
 
     Must run inside ``transaction.atomic``: the event commits or rolls back with the
     change it records. The chain head row is locked from this call until that
-    transaction ends, so call it as late in the service as the change allows. The
-    event's hash is signed with the deployment's key (``governance.audit.signing``).
+    transaction ends, so call it as late in the service as the change allows (inside
+    ``governance.audit.batch.audit_batch()`` the event is queued and appended, in call
+    order, at the batch's end: the lock is then held from there). The event's hash is
+    signed with the deployment's key (``governance.audit.signing``).
     On PostgreSQL the append is a locked read of the head and one statement inserting
     the event and moving the head; elsewhere a locked read, an insert and an update.
     """
@@ -199,7 +201,10 @@ def audit_record(
     )
     if organisation is not None and isinstance(organisation, models.Model):
         event.organisation = organisation
-    _append(event, event.as_record(), changes_text)
+    record = event.as_record()
+    if batch.defer(event, record, lambda e, r: _append(e, r, changes_text)):
+        return event  # appended, in order, at the end of the caller's audit_batch()
+    _append(event, record, changes_text)
     return event
 
 
