@@ -36,8 +36,10 @@ import binascii
 import datetime
 import decimal
 import hashlib
+import itertools
 import json
 import operator
+import os
 import sys
 import uuid
 from collections.abc import Iterable, Mapping
@@ -302,6 +304,9 @@ class VerifyResult:
     def ok(self) -> bool:
         return self.broken_seq is None
 
+
+# An export this long is verified in parallel stretches (``verify_export``).
+PARALLEL_FROM_BYTES = 64 * 2**20
 
 # Signatures are checked at every ``STRIDE``-th event (seq divisible by it), not at
 # each one: see ``verify_rows``.
@@ -596,20 +601,95 @@ def _read_export(path) -> tuple[dict | None, dict | None, list[dict]]:
     return filtered, head, points
 
 
-def _export_rows(path):
-    """Second pass: the events as ``ROW_FIELDS`` tuples, one line at a time."""
+def _export_rows(path, start: int = 0, stop: int | None = None, last: list | None = None):
+    """Second pass: the events as ``ROW_FIELDS`` tuples, one line at a time; with
+    ``start``/``stop``, those of the lines starting in that byte range. ``last[0]`` is
+    kept at the latest row given."""
     get = operator.itemgetter(*ROW_FIELDS[:12])
     loads = json.loads
-    for line in _export_lines(path):
-        item = loads(line)
-        if "type" in item:
-            continue
-        try:
-            row = get(item)
-        except KeyError:
-            row = tuple(item.get(name) for name in ROW_FIELDS[:12])
-        yield (*row, item.get("prev_hash"), item.get("hash"), item.get("signature"),
-               item.get("key_id"))  # fmt: skip
+    with open(path, "rb") as handle:
+        if start:
+            handle.seek(start - 1)
+            handle.readline()  # the rest of the line begun before ``start``
+        where = handle.tell()
+        for line in handle:
+            if stop is not None and where >= stop:
+                return
+            where += len(line)
+            if not line.strip():
+                continue
+            item = loads(line)
+            if "type" in item:
+                continue
+            try:
+                row = get(item)
+            except KeyError:
+                row = tuple(item.get(name) for name in ROW_FIELDS[:12])
+            row = (*row, item.get("prev_hash"), item.get("hash"), item.get("signature"),
+                   item.get("key_id"))  # fmt: skip
+            if last is not None:
+                last[0] = row
+            yield row
+
+
+def _verify_export_part(task) -> tuple[tuple | None, tuple | None, VerifyResult]:
+    """A worker: verify the events of one byte range of the export from the stored hash
+    before its first event (the previous range ends there). Returns its first and last
+    rows and the result."""
+    path, start, stop, keys, checkpoints, stride, head = task
+    last: list = [None]
+    rows = _export_rows(path, start, stop, last)
+    first = next(rows, None)
+    if first is None:
+        return None, None, VerifyResult(0)
+    result = verify_rows(
+        itertools.chain((first,), rows),
+        head,
+        prev_hash=first[12],
+        first_seq=first[0] if type(first[0]) is int else 1,
+        keys=keys,
+        checkpoints=checkpoints,
+        stride=stride,
+    )
+    return first, last[0], result
+
+
+def verify_export(
+    path, head, *, keys=None, checkpoints=(), stride: int = STRIDE, workers: int = 1
+) -> VerifyResult:
+    """``verify_rows`` over an export's events, in ``workers`` processes each verifying a
+    stretch of the file. Where two stretches do not join (the seq or hash at the seam)
+    or any stretch is broken, the whole file is walked again in one process, so the
+    answer is the one a single walk gives."""
+    size = os.path.getsize(path)
+    if workers > 1 and size >= PARALLEL_FROM_BYTES:
+        bounds = [size * i // workers for i in range(workers + 1)]
+        tasks = [
+            (path, bounds[i], bounds[i + 1], keys, list(checkpoints), stride,
+             head if i == workers - 1 else None)
+            for i in range(workers)
+        ]  # fmt: skip
+        import multiprocessing
+
+        with multiprocessing.Pool(workers) as pool:
+            parts = pool.map(_verify_export_part, tasks)
+        joined, previous, total = True, None, VerifyResult(0)
+        for first, last, result in parts:
+            if first is None:
+                continue
+            if previous is not None and (first[0] != previous[0] + 1 or first[12] != previous[13]):
+                joined = False
+            joined = joined and result.ok
+            total.checked += result.checked
+            total.signatures_checked += result.signatures_checked
+            total.checkpoints_matched += result.checkpoints_matched
+            previous = last
+        if joined and previous is not None:
+            return total
+    signatures = Signatures(keys) if keys is not None else None
+    return verify_rows(
+        _export_rows(path), head, keys=signatures, checkpoints=checkpoints, stride=stride
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -628,6 +708,12 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--every-signature", action="store_true", help="check every event's signature"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="processes verifying stretches of a long export (default: the CPUs, up to 4)",
     )
     args = parser.parse_args(argv[1:])
     if args.stride < 1:
@@ -649,8 +735,10 @@ def main(argv: list[str]) -> int:
             print(f"BROKEN at sequence {forged[0][0]}: {forged[0][1]}")
             return 1
     stride = 1 if args.every_signature else args.stride
-    result = verify_rows(
-        _export_rows(args.export), head, keys=signatures, checkpoints=checkpoints, stride=stride
+    keys = load_keys(args.keys) if args.keys else None
+    workers = args.workers if args.workers else min(os.cpu_count() or 1, 4)
+    result = verify_export(
+        args.export, head, keys=keys, checkpoints=checkpoints, stride=stride, workers=workers
     )
     print(f"{result.checked} events checked")
     if signatures is None:
@@ -687,4 +775,8 @@ def _main_filtered(records: list[dict], filtered: Mapping, keys_path) -> int:
 
 
 if __name__ == "__main__":
+    # run as a script, this file's folder comes first on the path: its neighbours (the
+    # application's selectors.py) must not shadow the standard library's modules
+    if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
+        sys.path.pop(0)
     sys.exit(main(sys.argv))
