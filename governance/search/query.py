@@ -98,20 +98,27 @@ def search(user, q: str, *, kind: str = "", page: int = 1, public: bool = False)
     matched = engine.match(docs)
     if matched is None:
         return results
-    results.counts = dict(matched.values_list("kind").annotate(n=Count("id")).order_by())
-    if kind:
-        matched = matched.filter(kind=kind)
-    results.total = results.counts.get(kind, 0) if kind else sum(results.counts.values())
-    results.pages = (results.total + PER_PAGE - 1) // PER_PAGE
-    results.page = max(1, min(page, results.pages or 1))
-    start = (results.page - 1) * PER_PAGE
-    rows = engine.page(matched, start, start + PER_PAGE)
+    if isinstance(engine, _Postgres):
+        rows = engine.count_and_page(matched, results, kind=kind, page=page)
+    else:
+        results.counts = dict(matched.values_list("kind").annotate(n=Count("id")).order_by())
+        if kind:
+            matched = matched.filter(kind=kind)
+        _paginate(results, kind, page)
+        start = (results.page - 1) * PER_PAGE
+        rows = engine.page(matched, start, start + PER_PAGE)
     labels = dict(Kind.choices)
     results.hits = [
         Hit(r.kind, labels[r.kind], r.title, r.url, highlight(r.snippet), float(r.rank))
         for r in rows
     ]
     return results
+
+
+def _paginate(results: Results, kind: str, page: int) -> None:
+    results.total = results.counts.get(kind, 0) if kind else sum(results.counts.values())
+    results.pages = (results.total + PER_PAGE - 1) // PER_PAGE
+    results.page = max(1, min(page, results.pages or 1))
 
 
 def highlight(raw: str) -> SafeString:
@@ -133,24 +140,60 @@ class _Postgres:
 
         return docs.filter(vector=self.query).annotate(rank=SearchRank(F("vector"), self.query))
 
-    def page(self, matched, start, stop):
+    def count_and_page(self, matched, results: Results, *, kind: str, page: int):
+        """The counts by kind and the page's ids in one statement, so the permission
+        subqueries of ``scope`` run once (a CTE read twice); then the page's rows and
+        their headlines (``ts_headline`` for those 20 rows only)."""
+        from django.db import connection
+
+        inner, params = (
+            matched.values("id", "kind", "rank", "updated_at").order_by().query.sql_with_params()
+        )
+        sql = (
+            f"WITH m AS MATERIALIZED ({inner}) "  # noqa: S608 - Django's own compiled SQL
+            "SELECT kind, count(*), NULL::bigint, NULL::float8 FROM m GROUP BY kind "
+            "UNION ALL SELECT * FROM (SELECT kind, NULL::bigint, id, rank FROM m "
+            "WHERE %s = '' OR kind = %s ORDER BY rank DESC, updated_at DESC, id "
+            "LIMIT %s OFFSET %s) AS page"
+        )
+
+        def run(number):
+            offset = (number - 1) * PER_PAGE
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*params, kind, kind, PER_PAGE, offset])
+                return cursor.fetchall()
+
+        fetched = run(page)
+        results.counts = {k: n for k, n, pk, _ in fetched if pk is None}
+        _paginate(results, kind, page)
+        if results.page != page:  # asked beyond the last page: show the last one
+            fetched = run(results.page)
+        ranks = {pk: rank for _, _, pk, rank in fetched if pk is not None}
+        return self.rows(list(ranks), ranks)
+
+    def rows(self, ids, ranks):
         from django.contrib.postgres.search import SearchHeadline
 
-        return list(
-            matched.order_by("-rank", "-updated_at", "pk")[start:stop].annotate(
-                snippet=SearchHeadline(
-                    "body",
-                    self.query,
-                    config=backend.CONFIG,
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=30,
-                    min_words=12,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                )
+        found = SearchDocument.objects.filter(pk__in=ids).annotate(
+            snippet=SearchHeadline(
+                "body",
+                self.query,
+                config=backend.CONFIG,
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
             )
         )
+        by_id = {d.pk: d for d in found.only("pk", "kind", "title", "url", "body")}
+        out = []
+        for pk in ids:
+            row = by_id[pk]
+            row.rank = ranks[pk]
+            out.append(row)
+        return out
 
 
 def fts5_expression(q: str) -> str:
