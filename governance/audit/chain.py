@@ -17,8 +17,13 @@ key (the message is ``EVENT_PREFIX`` + the hex hash); each event names its ``key
 (the first 16 hex digits of the SHA-256 of the raw public key). A checkpoint is a
 signed statement of the chain head: the text ``"ics-governance checkpoint\n<seq>\n<hash>
 \n<signed at>"``. Given the published public keys (``--keys keys.json``, from
-``/public/audit/keys.json``), this verifier checks every signature, so a rewritten
-history needs the private key as well as the database; given checkpoints (lines
+``/public/audit/keys.json``), this verifier checks that every event is signed with a
+known key and checks the Ed25519 signatures at every 256th event (``--stride N``), the
+first and last events, each key change and each checkpoint's event; since an event's
+hash covers every event before it, a good signature vouches for all of them, so a
+rewritten history needs the private key as well as the database (``--every-signature``
+checks each one: see ``verify_rows`` for what the stride does not promise); given
+checkpoints (lines
 ``{"type": "checkpoint", ...}`` in the export and/or ``--checkpoints FILE``), it checks
 the chain passes through every one and names the checkpoint a rewrite contradicts:
 
@@ -712,8 +717,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--workers",
         type=int,
-        default=0,
-        help="processes verifying stretches of a long export (default: the CPUs, up to 4)",
+        default=1,
+        help="processes verifying stretches of an export of 64 MiB or more (default 1)",
     )
     args = parser.parse_args(argv[1:])
     if args.stride < 1:
@@ -736,7 +741,7 @@ def main(argv: list[str]) -> int:
             return 1
     stride = 1 if args.every_signature else args.stride
     keys = load_keys(args.keys) if args.keys else None
-    workers = args.workers if args.workers else min(os.cpu_count() or 1, 4)
+    workers = max(args.workers, 1)
     result = verify_export(
         args.export, head, keys=keys, checkpoints=checkpoints, stride=stride, workers=workers
     )
