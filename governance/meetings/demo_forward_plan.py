@@ -138,8 +138,11 @@ def plan_frailty_decision(sec, board: Committee, day) -> ForwardPlanItem:
     meeting, so that meeting's agenda carries the item the way the forward plan puts
     items on agendas (``prepopulate``), with the plan item linked."""
     existing = board.forward_plan.filter(title=FRAILTY["title"]).first()
-    if existing is not None:
-        return existing
+    return existing or _key_decision_once(sec, board, day, **FRAILTY)
+
+
+def _key_decision_once(sec, board: Committee, day, **fields) -> ForwardPlanItem:
+    """A one-off key decision for the board, due in ``day``'s month."""
     return plan_item_create(
         actor=sec,
         committee=board,
@@ -149,7 +152,7 @@ def plan_frailty_decision(sec, board: Committee, day) -> ForwardPlanItem:
         year=day.year,
         purpose=Purpose.DECISION,
         is_key_decision=True,
-        **FRAILTY,
+        **fields,
     )
 
 
@@ -181,15 +184,10 @@ def seed_forward_plan(*, stdout=None) -> None:
     upcoming = board.meetings.filter(start__gte=timezone.now()).order_by("start").first()
     day = timezone.localtime(upcoming.start).date() if upcoming else timezone.localdate()
     later = day.replace(day=1) + datetime.timedelta(days=40)
-    plan_item_create(
-        actor=sec,
-        committee=board,
-        kind=PlanKind.PLANNED,
-        recurrence=Recurrence.ONCE,
-        month=later.month,
-        year=later.year,
-        purpose=Purpose.DECISION,
-        is_key_decision=True,
+    _key_decision_once(
+        sec,
+        board,
+        later,
         title="Community diagnostic centre: contract award",
         presenter=CFO,
         part=Part.PRIVATE,
