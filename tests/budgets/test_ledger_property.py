@@ -20,7 +20,8 @@ from governance.signoffs.models import SignOff, SignOffStatus
 from governance.signoffs.services import signoff_decide
 from tests.budgets.helpers import SIGNATORY
 
-pytestmark = pytest.mark.django_db
+# a slow suite: CI runs it once, on the PostgreSQL pass
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 PARTNERS = ("icb", "council", "trust")
 amounts = st.one_of(

@@ -17,7 +17,8 @@ from governance.demo.registry import seeders
 from governance.organisations.models import Organisation
 from governance.signoffs.models import SignOff, SignOffStatus
 
-pytestmark = pytest.mark.django_db
+# a slow suite: CI runs it once, on the PostgreSQL pass
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture(autouse=True)

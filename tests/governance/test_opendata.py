@@ -38,7 +38,8 @@ from tests.meetings.conftest import (  # noqa: F401
 )
 from tests.meetings.test_public import assert_clean, published  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+# a slow suite: CI runs it once, on the PostgreSQL pass
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "fixtures" / "popolo"
 COLLECTIONS = {

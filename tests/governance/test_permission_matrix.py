@@ -43,6 +43,9 @@ from governance.middleware import READ_ONLY_MAY
 from governance.organisations import services as org_services
 from governance.organisations.models import Organisation, OrganisationKind, Role
 
+# a slow suite: CI runs it once, on the PostgreSQL pass
+pytestmark = pytest.mark.slow
+
 # --- the rules ------------------------------------------------------------------------------
 
 PUBLIC = "public"  # anyone may read (the public portal, the published register)

@@ -21,7 +21,8 @@ from governance.risks.models import Risk
 from governance.scale.load import seed_scale, sizes
 from governance.signoffs.models import SignOff
 
-pytestmark = pytest.mark.django_db
+# a slow suite: CI runs it once, on the PostgreSQL pass
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 TINY = {
     "organisations": 24,

@@ -19,7 +19,8 @@ from governance.audit.models import AuditEvent
 from governance.history import registry
 from tests.governance.test_query_counts import demo  # noqa: F401  (the seeded demo ICS)
 
-pytestmark = pytest.mark.usefixtures("demo")
+# a slow suite: CI runs it once, on the PostgreSQL pass
+pytestmark = [pytest.mark.usefixtures("demo"), pytest.mark.slow]
 
 SLUGS = [
     "proposal",

@@ -14,7 +14,8 @@ from governance.meetings import publication
 from governance.meetings.demo_partnerships import CIC, ICP
 from governance.meetings.models import AgendaItem, Committee, CommitteeKind, MeetingStatus
 
-pytestmark = pytest.mark.django_db
+# a slow suite: CI runs it once, on the PostgreSQL pass
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from governance.signoffs.models import ConflictDeclaration, SignOff, SignOffStat
 from governance.signoffs.selectors import open_signoffs_for
 from governance.signoffs.signers import conflicts_on, management_for
 
-pytestmark = pytest.mark.django_db
+# a slow suite: CI runs it once, on the PostgreSQL pass
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_demo_conflicted_sole_signatory_unblocked_by_a_deputy():

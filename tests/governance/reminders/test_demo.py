@@ -15,7 +15,8 @@ from governance.meetings.forward_plan import published
 from governance.meetings.models import ForwardPlanItem, Recurrence
 from governance.signoffs.models import SignOff, SignOffStatus
 
-pytestmark = pytest.mark.django_db
+# a slow suite: CI runs it once, on the PostgreSQL pass
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_the_demo_has_deadlines_and_a_forward_plan(client, django_capture_on_commit_callbacks):
