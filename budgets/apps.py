@@ -15,6 +15,7 @@ class BudgetsConfig(AppConfig):
             subjects.SubjectType(
                 model=Allocation,
                 parties=policy.allocation_parties,
+                parties_prefetch=policy.parties_prefetch("fund"),
                 label=lambda a: (
                     f"{a.reference} {gbp(a.amount)} from {a.fund.name} to {a.recipient.name}"
                 ),
@@ -26,6 +27,7 @@ class BudgetsConfig(AppConfig):
             subjects.SubjectType(
                 model=ContributionChange,
                 parties=policy.change_parties,
+                parties_prefetch=policy.parties_prefetch("contribution__fund"),
                 label=lambda c: (
                     f"{c.reference} {c.contribution.organisation.name}'s "
                     f"contribution to {c.contribution.fund.name}: {gbp(c.amount_before)} to "

@@ -22,6 +22,10 @@ class SubjectType:
     model: type[Model]
     # every organisation party to the record (conflicts of interest are tested against these)
     parties: Callable[[Model], Iterable[Model]]
+    # lookups for ``prefetch_related_objects`` after which ``parties`` answers a whole
+    # list of records without a query per record (the inbox's conflict flags); the
+    # record's many-to-many organisations are prefetched without being named here
+    parties_prefetch: tuple = ()
     # a short public label, e.g. "DEC-2026-0001 Community beds"
     label: Callable[[Model], str] = str
     # URL of the record in the app

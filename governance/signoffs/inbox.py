@@ -10,6 +10,7 @@ tasks): give every node with many open tasks an ``assignable``.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
@@ -90,14 +91,19 @@ def subjects_of(pairs) -> dict[tuple[int, int], object]:
 
 
 def prefetch_organisations(records) -> None:
-    """Load the organisations each record names through a many-to-many field (a risk's
-    partners, a proposal's affected and named organisations…) for all of them at once:
-    one query per kind and field, so asking each record for its parties (``parties_of``)
-    costs no query per row."""
+    """Load what asking each record for its parties (``parties_of``) reads, for all of
+    them at once: the organisations it names through a many-to-many field (a risk's
+    partners, a proposal's affected and named organisations…) and its subject type's
+    ``parties_prefetch`` (an allocation's fund partners…). A few queries per kind, none
+    per row."""
+    from governance import subjects
+
     by_model: dict[type, list] = defaultdict(list)
     for record in records:
         by_model[type(record)].append(record)
     for model, objs in by_model.items():
-        fields = [f.name for f in model._meta.many_to_many if f.related_model is Organisation]
-        if fields:
-            prefetch_related_objects(objs, *fields)
+        lookups = [f.name for f in model._meta.many_to_many if f.related_model is Organisation]
+        with contextlib.suppress(LookupError):  # not a subject type: its m2m fields only
+            lookups += list(subjects.for_model(model).parties_prefetch)
+        if lookups:
+            prefetch_related_objects(objs, *lookups)
