@@ -6,8 +6,8 @@ with their own token. Each answer must be no 5xx, a status code, content type an
 the schema declares for the operation; and no answer to the partner may contain the
 marker planted in another organisation's confidential proposal.
 
-Bounded: ``MAX_EXAMPLES`` requests per operation and role, no shrinking. It runs once
-in CI, in the PostgreSQL pass (``postgres`` marker).
+Bounded: ``MAX_EXAMPLES`` requests per operation and role, no shrinking. It runs on
+SQLite and PostgreSQL alike; CI runs it once, in the PostgreSQL pass (``slow`` marker).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 MAX_EXAMPLES = 3
 MARKER = "ZQX-CONFIDENTIAL-MARKER-7731"

@@ -173,7 +173,7 @@ def test_exports_read_keyset_chunks_not_offsets(trail, monkeypatch):
     assert all("LIMIT 7" in sql and "OFFSET" not in sql for sql in reads)
 
 
-@pytest.mark.postgres  # a slow suite: run once, on PostgreSQL
+@pytest.mark.slow  # CI runs it once, on the PostgreSQL pass
 def test_a_streamed_export_of_100000_events_verifies_offline_and_fails_after_one_changed_byte(
     superuser, tmp_path
 ):
