@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import copy
 import datetime
-import io
 import itertools
 from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import connection, models, transaction
-from django.test import Client, override_settings
+from django.db import connection, models
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -224,20 +222,8 @@ def api_list_names() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    root = tmp_path_factory.mktemp("counts")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=str(root / "media"), PACKS_PRIVATE_ROOT=str(root / "private")),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("seed_demo", stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+def demo(demo_module):
+    """The demo ICS, loaded once for the module (``tests/conftest.py::demo_module``)."""
 
 
 def _client(username) -> Client:
