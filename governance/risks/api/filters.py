@@ -2,7 +2,7 @@
 
 The register's filters are the web register's and the heat map's
 (``governance.risks.selectors.RegisterFilter``): ``RiskFilter`` declares them for
-django-filter (validation, the published schema) and narrows through that one class, so
+django-filter (validation, the published schema); the view narrows through that one class, so
 the three never disagree. A bad value answers a JSON 400 by parameter.
 """
 
@@ -63,9 +63,9 @@ class RiskFilter(django_filters.FilterSet):
         ]
 
     def filter_queryset(self, queryset):
-        if not any(self.data.get(name) for name in self.filters):
-            return queryset
-        return RegisterFilter.from_params(self.data).check().apply(queryset)
+        # The view narrows the list through RegisterFilter itself (its default is the
+        # live register, with or without parameters); this FilterSet validates them.
+        return queryset
 
 
 class EscalationFilter(django_filters.FilterSet):

@@ -198,11 +198,7 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     ordering_fields = ["raised_at", "responded_at", "decided_on"]
 
     def get_queryset(self):
-        qs = selectors.escalations_visible_to(self.request.user)
-        wanted = self.request.query_params.get("status")
-        if self.action == "list" and wanted:
-            qs = qs.filter(status=wanted)
-        return qs
+        return selectors.escalations_visible_to(self.request.user)  # filters: EscalationFilter
 
     @extend_schema(
         summary="Record the board's (or committee's) response",
